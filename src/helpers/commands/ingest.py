@@ -1,0 +1,50 @@
+"""`python -m helpers ingest`: read exports into a canonical dataset."""
+
+from __future__ import annotations
+
+import argparse
+
+from helpers import dataset, paths
+
+
+def _options(pairs: list[str]) -> dict:
+    """KEY=VALUE pairs as a dict."""
+    out = {}
+    for pair in pairs or []:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            raise argparse.ArgumentTypeError(f"--set takes KEY=VALUE, got {pair!r}")
+        out[key.strip()] = value.strip()
+    return out
+
+
+def run(args: argparse.Namespace) -> int:
+    """Ingest the given paths and print what was read."""
+    from helpers.ingest.pipeline import ingest, summary_lines
+
+    out = args.out or dataset.resolve(args.dataset)
+    options = _options(args.set)
+    if args.site:
+        options["site"] = args.site
+    path, entries = ingest(args.paths, out, pseudonymise=not args.no_pseudonymise, options=options)
+    print("\n".join(summary_lines(entries)))
+    print(f"dataset written to {path}")
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the ingest command."""
+    p = sub.add_parser("ingest", help="read exports (zip, folder or file; format detected from content) "
+                                      "into a canonical dataset",
+                       description="Read exports into the canonical tables of DATA_MODEL.md. Each input may be a "
+                                   "zip, a folder or a single file; its format is detected from its content.")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="export files, folders or zip archives")
+    p.add_argument("--dataset", required=True, metavar="NAME",
+                   help=f"dataset name: written to {paths.PROCESSED}/NAME unless --out is given")
+    p.add_argument("--out", metavar="DIR", help="write the dataset to this folder instead")
+    p.add_argument("--no-pseudonymise", action="store_true",
+                   help="keep third parties' ids and handles as exported (default: keyed-hash pseudonyms)")
+    p.add_argument("--site", metavar="HOST", help="the blog's host name, for web-analytics inputs")
+    p.add_argument("--set", action="append", metavar="KEY=VALUE",
+                   help="a reader option, e.g. --set window_hours=48 (repeatable)")
+    p.set_defaults(func=run)

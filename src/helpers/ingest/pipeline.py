@@ -1,0 +1,150 @@
+"""ingest(): detect each input's format, read it, account for every row, pseudonymise, write the dataset."""
+
+from __future__ import annotations
+
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+
+import pandas as pd
+
+from helpers import dataset, pseudonyms, schemas
+from helpers.errors import InputError
+from helpers.ingest import registry
+from helpers.ingest.base import Context, ReadResult
+from helpers.ingest.sources import head, safe_extract, walk_files
+
+
+@dataclass
+class Group:
+    """Files of one format within one given input."""
+
+    given: Path
+    reader: ModuleType
+    files: list[Path]
+    result: ReadResult | None = None
+    shown: dict[Path, str] = field(default_factory=dict)  # extracted path -> path as the user knows it
+
+
+def _detect_file(path: Path, shown: str) -> ModuleType | None:
+    """The reader that recognises one file's content, or None."""
+    if path.stat().st_size == 0:
+        return None
+    for reader in registry.file_readers():
+        if reader.detect(path):
+            return reader
+    return None
+
+
+def _groups_for(given: Path, root: Path, shown_root: str) -> tuple[list[Group], list[str]]:
+    """Group the files of one input by format; list the files nobody recognised."""
+    if root.is_dir():
+        for reader in registry.folder_readers():
+            if reader.detect(root):
+                return [Group(given, reader, [root])], []
+        by_reader: dict[str, Group] = {}
+        skipped = []
+        for path in walk_files(root):
+            reader = _detect_file(path, shown_root)
+            if reader is None:
+                skipped.append(str(path.relative_to(root)))
+                continue
+            by_reader.setdefault(reader.FORMAT, Group(given, reader, [])).files.append(path)
+        return list(by_reader.values()), skipped
+    if root.stat().st_size == 0:
+        raise InputError(given, None, "is empty", "Export the data again; nothing can be read from an empty file.")
+    reader = _detect_file(root, shown_root)
+    if reader is None:
+        known = ", ".join(registry.formats())
+        raise InputError(given, "its first lines", f"is not a format this suite reads (it reads: {known})",
+                         "Check that you gave the export file itself, not a renamed or converted copy.")
+    return [Group(given, reader, [root])], []
+
+
+def _expand(given: Path, workdir: Path) -> tuple[Path, list[Group], list[str]]:
+    """Open one given path (zip, folder or file) and group its files by format."""
+    if not given.exists():
+        raise InputError(given, None, "does not exist", "Check the path you gave.")
+    root = given
+    if given.is_file() and zipfile.is_zipfile(given):
+        root = safe_extract(given, Path(tempfile.mkdtemp(dir=workdir)))
+    elif given.is_file() and given.suffix.lower() == ".zip":
+        raise InputError(given, None, "is named .zip but is not a readable zip archive",
+                         "Download the export again; the file is damaged or incomplete.")
+    groups, skipped = _groups_for(given, root, str(given))
+    if not groups:
+        raise InputError(given, None, "holds no file in a format this suite reads",
+                         f"It reads: {', '.join(registry.formats())}.")
+    return root, groups, skipped
+
+
+def _dedupe(tables: dict[str, pd.DataFrame], result: ReadResult, seen: dict[str, set], source: str) -> None:
+    """Drop rows whose key an earlier input already gave, recording each in rejects."""
+    for table, keys in schemas.KEYS.items():
+        df = result.tables.get(table)
+        if df is None or df.empty or not set(keys) <= set(df.columns):
+            continue
+        key = df[keys].astype(str).agg("\x1f".join, axis=1)
+        dup = key.isin(seen.setdefault(table, set())) | key.duplicated()
+        for idx in df.index[dup]:
+            result.reject(source, f"{table} row {idx}", table, f"duplicate {'/'.join(keys)} already read",
+                          df.loc[idx].to_dict())
+        result.tables[table] = df.loc[~dup]
+        seen[table].update(key[~dup])
+
+
+def _file_entry(path: Path, shown: Path) -> dict:
+    """Manifest entry of one raw file."""
+    return {"path": str(shown), "sha256": dataset.sha256(path), "bytes": path.stat().st_size}
+
+
+def ingest(inputs: list[str | Path], out: str | Path, *, pseudonymise: bool = True,
+           options: dict | None = None, progress: bool = True) -> tuple[Path, list[dict]]:
+    """Read every input into one canonical dataset; return its path and the per-input summary."""
+    ctx = Context(options=options or {})
+    seen: dict[str, set] = {}
+    collected: dict[str, list[pd.DataFrame]] = {}
+    rejects: list[dict] = []
+    entries: list[dict] = []
+    notes: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="qvq-ingest-") as work:
+        for raw in inputs:
+            given = Path(raw).expanduser()
+            root, groups, skipped = _expand(given, Path(work))
+            if skipped:
+                notes.append(f"{given}: skipped {len(skipped)} file(s) in no known format: {', '.join(skipped[:10])}")
+            for group in groups:
+                result = group.reader.read(group.files, ctx)
+                shown = str(given)
+                _dedupe(result.tables, result, seen, shown)
+                for table, df in result.tables.items():
+                    collected.setdefault(table, []).append(df)
+                rejects += result.rejects
+                notes += result.notes
+                files = [f for g in group.files for f in ([g] if g.is_file() else walk_files(g))]
+                entries.append({
+                    "path": str(given), "format": group.reader.FORMAT, "reader": group.reader.__name__,
+                    "files": [_file_entry(f, given if f == given else given / f.relative_to(root))
+                              for f in files if group.reader.FORMAT and f.exists()][:500],
+                    "sha256": dataset.sha256(given) if given.is_file() else None,
+                    "tables": result.count(),
+                })
+    tables = {t: pd.concat([schemas.conform(t, d) for d in dfs], ignore_index=True)
+              for t, dfs in collected.items() if t in schemas.COLUMNS}
+    tables["rejects"] = pd.DataFrame(rejects, columns=list(schemas.COLUMNS["rejects"]))
+    if pseudonymise:
+        tables = pseudonyms.pseudonymise_tables(tables, pseudonyms.load_key())
+    path = dataset.write(tables, out, inputs=entries, pseudonymised=pseudonymise, notes=notes)
+    return path, entries
+
+
+def summary_lines(entries: list[dict]) -> list[str]:
+    """Plain lines for the terminal: per input, its format and rows read / kept / rejected per table."""
+    lines = []
+    for e in entries:
+        lines.append(f"{e['path']}: {e['format']}")
+        for table, c in e["tables"].items():
+            lines.append(f"    {table:<16} read {c['read']:>8,}  kept {c['kept']:>8,}  rejected {c['rejected']:>6,}")
+    return lines

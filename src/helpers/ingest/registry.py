@@ -1,0 +1,40 @@
+"""Finds the reader modules of helpers.ingest: any module with FORMAT, SCOPE, detect() and read()."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from functools import lru_cache
+from types import ModuleType
+
+import helpers.ingest as package
+
+NOT_READERS = {"base", "sources", "registry", "pipeline"}
+
+
+@lru_cache(maxsize=1)
+def readers() -> list[ModuleType]:
+    """All reader modules, in detection order (PRIORITY, then name)."""
+    found = []
+    for info in pkgutil.iter_modules(package.__path__):
+        if info.name in NOT_READERS or info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"helpers.ingest.{info.name}")
+        if all(hasattr(module, a) for a in ("FORMAT", "SCOPE", "detect", "read")):
+            found.append(module)
+    return sorted(found, key=lambda m: (getattr(m, "PRIORITY", 50), m.__name__))
+
+
+def folder_readers() -> list[ModuleType]:
+    """Readers that claim a whole folder (account archives)."""
+    return [m for m in readers() if m.SCOPE == "folder"]
+
+
+def file_readers() -> list[ModuleType]:
+    """Readers of single files."""
+    return [m for m in readers() if m.SCOPE == "file"]
+
+
+def formats() -> list[str]:
+    """The names of every format the suite reads."""
+    return [m.FORMAT for m in readers()]

@@ -1,0 +1,83 @@
+"""Opening what the user gives: folders, single files and zip archives (extracted safely)."""
+
+from __future__ import annotations
+
+import codecs
+import os
+import zipfile
+from pathlib import Path
+
+from helpers.errors import InputError
+
+MAX_ARCHIVE_BYTES = int(os.environ.get("QVQ_MAX_ARCHIVE_BYTES", 4 * 1024**3))
+HEAD_BYTES = 64 * 1024
+
+
+def safe_extract(archive: Path, dest: Path, max_bytes: int = MAX_ARCHIVE_BYTES) -> Path:
+    """Extract a zip into dest, refusing oversize archives and entries that would land outside dest."""
+    try:
+        zf = zipfile.ZipFile(archive)
+    except zipfile.BadZipFile as exc:
+        raise InputError(archive, None, f"is not a readable zip archive ({exc})",
+                         "Download the export again; the file is damaged or incomplete.") from exc
+    with zf:
+        total = sum(info.file_size for info in zf.infolist())
+        if total > max_bytes:
+            raise InputError(archive, None, f"unpacks to {total:,} bytes, over the limit of {max_bytes:,}",
+                             "Set QVQ_MAX_ARCHIVE_BYTES higher if you trust this archive.")
+        root = dest.resolve()
+        for info in zf.infolist():
+            name = info.filename
+            target = (root / name).resolve()
+            if name.startswith(("/", "\\")) or ".." in Path(name).parts or not target.is_relative_to(root):
+                raise InputError(archive, f"entry {name!r}", "has an absolute or parent path and was refused",
+                                 "Archives from the platforms never contain such entries; check its origin.")
+        try:
+            zf.extractall(root)
+        except (zipfile.BadZipFile, OSError, EOFError) as exc:
+            raise InputError(archive, None, f"could not be extracted ({exc})",
+                             "Download the export again; the file is damaged or incomplete.") from exc
+    return dest
+
+
+def head(path: Path, n: int = HEAD_BYTES) -> bytes:
+    """The first bytes of a file, for format detection."""
+    with open(path, "rb") as fh:
+        return fh.read(n)
+
+
+def sniff_encoding(data: bytes) -> str:
+    """The encoding of a text file from its BOM, else UTF-8 (cp1252 when UTF-8 fails)."""
+    if data.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if len(data) > 3 and data[1:4:2] == b"\x00\x00" and data[0] != 0:
+        return "utf-16-le"
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(data) - 4:  # a cut multi-byte character at the end of the head is fine
+            return "cp1252"
+    return "utf-8"
+
+
+def head_text(path: Path, n: int = HEAD_BYTES) -> str:
+    """The first characters of a text file, decoded by its sniffed encoding."""
+    data = head(path, n)
+    return data.decode(sniff_encoding(data), errors="ignore")
+
+
+def read_text(path: Path) -> str:
+    """A whole text file, decoded by its sniffed encoding, with newlines normalised."""
+    data = path.read_bytes()
+    return data.decode(sniff_encoding(data[:HEAD_BYTES]), errors="replace").replace("\r\n", "\n")
+
+
+def walk_files(folder: Path) -> list[Path]:
+    """Every regular file below a folder, sorted, skipping hidden files and macOS metadata."""
+    out = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__MACOSX")
+        out += [Path(root) / f for f in sorted(files) if not f.startswith(".")]
+    return out
