@@ -67,7 +67,8 @@ def _validate_all(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
 
 def write(tables: dict[str, pd.DataFrame], out: str | os.PathLike, *, inputs: list[dict] | None = None,
           pseudonymised: bool, simulated: bool = False, created_at: str | None = None,
-          notes: list[str] | None = None, extra: dict | None = None) -> Path:
+          notes: list[str] | None = None, extra: dict | None = None,
+          extra_files: dict[str, str] | None = None) -> Path:
     """Validate and write a dataset atomically: a failure leaves any previous dataset intact."""
     target = resolve(out)
     inputs = inputs or []
@@ -89,6 +90,8 @@ def write(tables: dict[str, pd.DataFrame], out: str | os.PathLike, *, inputs: li
     try:
         for table, df in valid.items():
             df.to_parquet(tmp / f"{table}.parquet", index=False, engine="pyarrow")
+        for name, text in (extra_files or {}).items():
+            (tmp / name).write_text(text)
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=False, default=str) + "\n")
         _swap_into_place(tmp, target)
     except BaseException:

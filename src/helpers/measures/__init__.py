@@ -1,0 +1,1 @@
+"""Measures computed from the canonical tables, shared by the analysis notebooks."""
