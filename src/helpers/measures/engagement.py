@@ -79,7 +79,7 @@ def tier_rates(per_account: pd.DataFrame, n_boot: int = 2000) -> pd.DataFrame:
     for tier, grp in per_account.groupby("tier", observed=True):
         for measure in ["engagement_per_follower", "engagement_per_impression"]:
             med, lo, hi, n = median_ci(grp[measure], n_boot)
-            rows.append({"tier": tier, "measure": measure.replace("engagement_", "per "), "median_pct": 100 * med,
+            rows.append({"tier": tier, "measure": measure.replace("engagement_per_", "per "), "median_pct": 100 * med,
                          "ci_low_pct": 100 * lo, "ci_high_pct": 100 * hi, "n": n})
     return pd.DataFrame(rows)
 
