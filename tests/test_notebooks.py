@@ -72,8 +72,13 @@ def test_the_first_analysis_recovers_the_planted_elasticity(sample_reports):
     assert result["n"] >= 300 and result["simulated"] is True
 
 
-def test_reports_are_not_rebuilt_when_nothing_changed(sample_reports):
+def test_reports_are_not_rebuilt_when_nothing_changed(sample_reports, monkeypatch):
+    import helpers.reports.run as runner
+
     ds, out = sample_reports
+    # pin the code digest, so an edit elsewhere in the tree while the test runs cannot count as a change
+    monkeypatch.setattr(runner, "_source_digest", lambda: "pinned")
+    run_analyses(str(ds), out, progress=False)
     before = {p: p.stat().st_mtime_ns for p in out.glob("*.html") if p.name != "index.html"}
     run_analyses(str(ds), out, progress=False)
     assert {p: p.stat().st_mtime_ns for p in out.glob("*.html") if p.name != "index.html"} == before

@@ -115,6 +115,15 @@ def empty(table: str) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=d) for c, d in COLUMNS[table].items()})
 
 
+def _as_list(value: object) -> list[str]:
+    """A list of strings from a list, array, single string or null."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, (list, tuple)) or hasattr(value, "tolist"):
+        return [str(v) for v in list(value)]
+    return []
+
+
 def _coerce(series: pd.Series, dtype: str) -> pd.Series:
     """Cast a column to its canonical type, keeping unknown values as null."""
     if dtype == TS:
@@ -128,7 +137,7 @@ def _coerce(series: pd.Series, dtype: str) -> pd.Series:
             out = out.dt.tz_localize(None)
         return out.dt.normalize().astype(DAY)
     if dtype == LIST:
-        return series.map(lambda v: list(v) if isinstance(v, (list, tuple)) or hasattr(v, "tolist") and not isinstance(v, str) else ([] if v is None or (isinstance(v, float) and pd.isna(v)) else [str(v)]))
+        return series.map(_as_list).astype(object)
     if dtype == BOOL:
         return series.astype("boolean")
     if dtype == INT:
@@ -141,9 +150,10 @@ def conform(table: str, df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
     for name, dtype in COLUMNS[table].items():
         if name not in out.columns:
-            out[name] = pd.Series([pd.NA] * len(out), index=out.index, dtype=dtype if dtype != LIST else object)
             if dtype == LIST:
-                out[name] = [[] for _ in range(len(out))]
+                out[name] = pd.Series([[] for _ in range(len(out))], index=out.index, dtype=object)
+            else:
+                out[name] = pd.Series([pd.NA] * len(out), index=out.index, dtype=dtype)
         else:
             try:
                 out[name] = _coerce(out[name], dtype)

@@ -14,7 +14,7 @@ from helpers import dataset, pseudonyms, schemas
 from helpers.errors import InputError
 from helpers.ingest import registry
 from helpers.ingest.base import Context, ReadResult
-from helpers.ingest.sources import head, safe_extract, walk_files
+from helpers.ingest.sources import is_private_name, safe_extract, walk_files
 
 
 @dataclass
@@ -47,12 +47,18 @@ def _groups_for(given: Path, root: Path, shown_root: str) -> tuple[list[Group], 
         by_reader: dict[str, Group] = {}
         skipped = []
         for path in walk_files(root):
+            if is_private_name(path):
+                skipped.append(f"{path.relative_to(root)} (private: never opened)")
+                continue
             reader = _detect_file(path, shown_root)
             if reader is None:
                 skipped.append(str(path.relative_to(root)))
                 continue
             by_reader.setdefault(reader.FORMAT, Group(given, reader, [])).files.append(path)
         return list(by_reader.values()), skipped
+    if is_private_name(root):
+        raise InputError(given, None, "is a private part of an export (messages, e-mail, phone, logins, IP "
+                         "or block lists) and is never read", "Give the export's public files instead.")
     if root.stat().st_size == 0:
         raise InputError(given, None, "is empty", "Export the data again; nothing can be read from an empty file.")
     reader = _detect_file(root, shown_root)
@@ -95,6 +101,24 @@ def _dedupe(tables: dict[str, pd.DataFrame], result: ReadResult, seen: dict[str,
         seen[table].update(key[~dup])
 
 
+def _shown(text: str, root: Path, given: Path) -> str:
+    """A message or path with a zip's temporary extraction folder replaced by the zip the user gave."""
+    return text.replace(str(root), str(given)) if root != given else text
+
+
+def _read(group: Group, ctx: Context, root: Path, given: Path) -> ReadResult:
+    """Run one reader, naming files as the user knows them (the zip, not its extraction folder)."""
+    try:
+        result = group.reader.read(group.files, ctx)
+    except InputError as exc:
+        raise InputError(_shown(exc.path, root, given), exc.where, _shown(exc.expected, root, given),
+                         exc.todo) from exc
+    for reject in result.rejects:
+        reject["source_file"] = _shown(reject["source_file"], root, given)
+    result.notes = [_shown(n, root, given) for n in result.notes]
+    return result
+
+
 def _file_entry(path: Path, shown: Path) -> dict:
     """Manifest entry of one raw file."""
     return {"path": str(shown), "sha256": dataset.sha256(path), "bytes": path.stat().st_size}
@@ -116,7 +140,7 @@ def ingest(inputs: list[str | Path], out: str | Path, *, pseudonymise: bool = Tr
             if skipped:
                 notes.append(f"{given}: skipped {len(skipped)} file(s) in no known format: {', '.join(skipped[:10])}")
             for group in groups:
-                result = group.reader.read(group.files, ctx)
+                result = _read(group, ctx, root, given)
                 shown = str(given)
                 _dedupe(result.tables, result, seen, shown)
                 for table, df in result.tables.items():
@@ -130,6 +154,7 @@ def ingest(inputs: list[str | Path], out: str | Path, *, pseudonymise: bool = Tr
                               for f in files if group.reader.FORMAT and f.exists()][:500],
                     "sha256": dataset.sha256(given) if given.is_file() else None,
                     "tables": result.count(),
+                    "notes": result.notes,
                 })
     tables = {t: pd.concat([schemas.conform(t, d) for d in dfs], ignore_index=True)
               for t, dfs in collected.items() if t in schemas.COLUMNS}
@@ -147,4 +172,5 @@ def summary_lines(entries: list[dict]) -> list[str]:
         lines.append(f"{e['path']}: {e['format']}")
         for table, c in e["tables"].items():
             lines.append(f"    {table:<16} read {c['read']:>8,}  kept {c['kept']:>8,}  rejected {c['rejected']:>6,}")
+        lines += [f"    note: {n}" for n in e.get("notes", [])]
     return lines

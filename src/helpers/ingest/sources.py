@@ -9,6 +9,10 @@ from pathlib import Path
 
 from helpers.errors import InputError
 
+# Parts of platform exports that are private: never opened, not even to detect their format.
+PRIVATE_NAME_PARTS = ("message", "mail", "phone", "login", "security", "registration", "invitation",
+                      "device", "ip_address", "ip-audit", "ip_audit", "ad_targeting", "inferences",
+                      "contact", "blocks", "mutes")
 MAX_ARCHIVE_BYTES = int(os.environ.get("QVQ_MAX_ARCHIVE_BYTES", 4 * 1024**3))
 HEAD_BYTES = 64 * 1024
 
@@ -81,3 +85,9 @@ def walk_files(folder: Path) -> list[Path]:
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__MACOSX")
         out += [Path(root) / f for f in sorted(files) if not f.startswith(".")]
     return out
+
+
+def is_private_name(path: Path) -> bool:
+    """Whether a file's name says it holds private data (messages, e-mail, phone, logins, IP audit)."""
+    name = path.name.lower().replace(" ", "_")
+    return any(part in name for part in PRIVATE_NAME_PARTS)
