@@ -1,0 +1,247 @@
+"""A polite HTTP session: obeys rate-limit headers, backs off with jitter, retries a bounded number of
+times, and keeps every definitive answer in an on-disk cache so an interrupted run resumes without
+fetching anything twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import hashlib
+import json
+import os
+import random
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+from requests.structures import CaseInsensitiveDict
+
+from helpers import paths
+
+DEFAULT_CACHE = paths.DATA / ".cache" / "collect"
+USER_AGENT = "quality-vs-quantity research notebooks (polite: cached, rate-limited, bounded retries)"
+
+# Answers that will not change on a retry, so a rerun may reuse them: found, or definitively not found.
+CACHEABLE = {200, 400, 404, 410}
+RETRYABLE = {429, 500, 502, 503, 504}
+# Response headers worth keeping in the cache (pagination and type); never request headers.
+KEPT_HEADERS = ("content-type", "link", "date")
+
+
+class CollectError(Exception):
+    """A request that still failed after every retry."""
+
+
+@dataclass
+class Stats:
+    """What a session did: requests sent over the network, answers reused from the cache, retries, waits."""
+
+    sent: int = 0
+    from_cache: int = 0
+    retries: int = 0
+    waited_s: float = 0.0
+    statuses: dict[int, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        """Plain numbers for a manifest or a report."""
+        return {"sent": self.sent, "from_cache": self.from_cache, "retries": self.retries,
+                "waited_s": round(self.waited_s, 3), "statuses": {str(k): v for k, v in sorted(self.statuses.items())}}
+
+
+class RequestCache:
+    """One JSON file per answered GET, keyed by the full URL (with its query) and whether it was authenticated."""
+
+    def __init__(self, folder: Path, max_age_s: float | None = None):
+        self.folder = Path(folder)
+        self.max_age_s = max_age_s
+
+    @staticmethod
+    def key(method: str, url: str, authenticated: bool) -> str:
+        """The cache key of one request; the credential itself never enters it."""
+        raw = f"{method.upper()} {url} auth={int(authenticated)}"
+        return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.json"
+
+    def get(self, key: str) -> dict | None:
+        """The stored answer, or None when absent, unreadable or older than max_age_s."""
+        path = self._path(key)
+        try:
+            entry = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if self.max_age_s is not None:
+            fetched = dt.datetime.fromisoformat(entry["fetched_at"])
+            if (dt.datetime.now(dt.timezone.utc) - fetched).total_seconds() > self.max_age_s:
+                return None
+        return entry
+
+    def put(self, key: str, entry: dict) -> None:
+        """Store an answer atomically, so a kill mid-write never leaves a broken entry."""
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(entry, fh)
+        os.replace(tmp, path)
+
+
+def _parse_reset(value: str, now: float) -> float | None:
+    """Seconds until a rate-limit window resets, from epoch seconds, delta seconds or an ISO/HTTP date."""
+    value = value.strip()
+    try:
+        number = float(value)
+    except ValueError:
+        number = None
+    if number is not None:
+        # Bluesky sends epoch seconds; the IETF draft header sends seconds from now.
+        return number - now if number > 1e9 else number
+    try:
+        when = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.timezone.utc)
+    return when.timestamp() - now
+
+
+def rate_limit_wait(headers: CaseInsensitiveDict, now: float) -> float | None:
+    """How long the server asks us to wait: Retry-After, or the reset time once no request remains."""
+    if headers.get("retry-after"):
+        wait = _parse_reset(headers["retry-after"], now)
+        if wait is not None:
+            return max(wait, 0.0)
+    remaining = headers.get("ratelimit-remaining") or headers.get("x-ratelimit-remaining")
+    reset = headers.get("ratelimit-reset") or headers.get("x-ratelimit-reset")
+    if remaining is None or reset is None:
+        return None
+    try:
+        left = int(float(remaining))
+    except ValueError:
+        return None
+    if left > 0:
+        return None
+    wait = _parse_reset(reset, now)
+    return None if wait is None else max(wait, 0.0)
+
+
+def _is_json(resp: requests.Response) -> bool:
+    """Whether a body parses as JSON (a truncated body is retried, never cached)."""
+    try:
+        json.loads(resp.content or b"null")
+    except ValueError:
+        return False
+    return True
+
+
+def _from_entry(entry: dict, method: str) -> requests.Response:
+    """Rebuild a requests.Response from a cache entry."""
+    resp = requests.Response()
+    resp.status_code = entry["status"]
+    resp.reason = "OK (from cache)" if entry["status"] == 200 else "from cache"
+    resp._content = entry["body"].encode("utf-8")
+    resp.encoding = "utf-8"
+    resp.headers = CaseInsensitiveDict(entry.get("headers", {}))
+    resp.url = entry["url"]
+    resp.request = requests.Request(method, entry["url"]).prepare()
+    resp.from_cache = True  # type: ignore[attr-defined]
+    resp.fetched_at = entry["fetched_at"]  # type: ignore[attr-defined]
+    return resp
+
+
+class PoliteSession(requests.Session):
+    """A requests.Session that caches, paces, backs off and retries; usable directly or by Mastodon.py."""
+
+    def __init__(self, cache_dir: Path | str | None = DEFAULT_CACHE, *, max_retries: int = 5,
+                 base_delay: float = 1.0, max_delay: float = 60.0, max_wait: float = 900.0,
+                 timeout: float = 30.0, cache_max_age_s: float | None = None,
+                 sleep: Callable[[float], None] = time.sleep, seed: int | None = None):
+        super().__init__()
+        self.cache = RequestCache(Path(cache_dir), cache_max_age_s) if cache_dir is not None else None
+        self.max_retries, self.base_delay, self.max_delay, self.max_wait = max_retries, base_delay, max_delay, max_wait
+        self.timeout = timeout
+        self.sleep_fn = sleep
+        self.rng = random.Random(seed)
+        self.stats = Stats()
+        self.last_fetched_at: str | None = None
+        self.headers["User-Agent"] = USER_AGENT
+
+    def _sleep(self, seconds: float) -> None:
+        """Wait, capped at max_wait, and count it."""
+        seconds = min(max(seconds, 0.0), self.max_wait)
+        if seconds > 0:
+            self.stats.waited_s += seconds
+            self.sleep_fn(seconds)
+
+    def backoff(self, attempt: int) -> float:
+        """Exponential backoff with equal jitter: half fixed, half random, so clients do not retry in step."""
+        ceiling = min(self.max_delay, self.base_delay * 2 ** attempt)
+        return ceiling / 2 + self.rng.uniform(0, ceiling / 2)
+
+    def request(self, method: str, url: str, params=None, headers=None, timeout=None, **kwargs) -> requests.Response:
+        """Send one request politely; a GET answered before is served from the cache."""
+        merged = {**self.headers, **(headers or {})}
+        authenticated = any(k.lower() == "authorization" for k in merged)
+        full_url = requests.Request(method, url, params=params).prepare().url
+        key = self.cache.key(method, full_url, authenticated) if self.cache and method.upper() == "GET" else None
+        if key and (entry := self.cache.get(key)) is not None:
+            self.stats.from_cache += 1
+            self.last_fetched_at = entry["fetched_at"]
+            return _from_entry(entry, method)
+        resp = self._send(method, url, params, headers, timeout or self.timeout, **kwargs)
+        fetched_at = dt.datetime.now(dt.timezone.utc).isoformat()
+        resp.from_cache = False  # type: ignore[attr-defined]
+        resp.fetched_at = fetched_at  # type: ignore[attr-defined]
+        self.last_fetched_at = fetched_at
+        if key and resp.status_code in CACHEABLE and _is_json(resp):
+            kept = {h: resp.headers[h] for h in KEPT_HEADERS if h in resp.headers}
+            self.cache.put(key, {"url": full_url, "status": resp.status_code, "headers": kept,
+                                 "body": resp.content.decode("utf-8", errors="replace"), "fetched_at": fetched_at})
+        return resp
+
+    def _send(self, method, url, params, headers, timeout, **kwargs) -> requests.Response:
+        """The retry loop: rate limits, 429, 5xx, malformed JSON and dropped connections, bounded."""
+        last_error: Exception | None = None
+        resp = None
+        for attempt in range(self.max_retries + 1):
+            if attempt:
+                self.stats.retries += 1
+            try:
+                resp = super().request(method, url, params=params, headers=headers, timeout=timeout, **kwargs)
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                last_error = exc
+                self._sleep(self.backoff(attempt))
+                continue
+            self.stats.sent += 1
+            self.stats.statuses[resp.status_code] = self.stats.statuses.get(resp.status_code, 0) + 1
+            wait = rate_limit_wait(resp.headers, time.time())
+            retry = resp.status_code in RETRYABLE or (resp.status_code == 200 and not _is_json(resp))
+            if not retry:
+                if wait:  # the window is used up: pause before the next request, not after a failure
+                    self._sleep(wait)
+                return resp
+            if attempt == self.max_retries:
+                break
+            self._sleep(wait if resp.status_code == 429 and wait is not None else self.backoff(attempt))
+        if resp is None:
+            raise CollectError(f"{url}: no answer after {self.max_retries + 1} tries ({last_error})")
+        return resp
+
+    def get_json(self, url: str, params=None) -> tuple[int, object]:
+        """GET a JSON API; return (status, parsed body); raise CollectError when it still fails after retries."""
+        resp = self.get(url, params=params)
+        if resp.status_code in RETRYABLE:
+            raise CollectError(f"{url}: the server still answered {resp.status_code} after "
+                               f"{self.max_retries + 1} tries; run again later to continue")
+        try:
+            return resp.status_code, resp.json()
+        except ValueError as exc:
+            raise CollectError(f"{url}: the server still sent malformed JSON after {self.max_retries + 1} tries; "
+                               "run again later to continue") from exc

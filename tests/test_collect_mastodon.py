@@ -1,0 +1,120 @@
+"""The Mastodon collector (Mastodon.py over the polite session) against the local replay server."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpers import dataset
+from helpers.collect import cohort, mastodon, replay
+from helpers.collect.http import PoliteSession
+from helpers.collect.replay_data import LOCAL_DOMAIN
+
+OPTIONS = cohort.Options(followers_sample=50, posts=30, progress=False)
+TOKEN = "SECRET-TOKEN-123"
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    """One collection of the 20-account cohort through the replay server, with faults and a token."""
+    cache = tmp_path_factory.mktemp("cache")
+    with replay.serve(20, seed=7, faults=replay.DEMO_FAULTS) as server:
+        session = PoliteSession(cache, base_delay=0.001, max_delay=0.01, sleep=lambda s: None, seed=1)
+        result = mastodon.collect(server.mastodon_accts(), session=session, base=server.url, token=TOKEN,
+                                  options=OPTIONS)
+        yield server, result, session, cache
+
+
+def got(result: cohort.Cohort) -> dict[str, cohort.AccountData]:
+    return {d.account["account_id"]: d for d in result.collected}
+
+
+def test_lookup_rejects_deleted_and_suspended_accounts(run):
+    server, result, _, _ = run
+    assert len(result.collected) == 18 and not result.failed
+    reasons = {r["location"]: r["reason"] for r in result.rejects}
+    deleted = [m.person.acct for m in server.world.members if m.status == "deleted"]
+    suspended = [m.person.acct for m in server.world.members if m.status == "suspended"]
+    assert set(reasons) == set(deleted + suspended)
+    assert all(reasons[a].startswith("account not found") for a in deleted)
+    assert all(reasons[a].startswith("account suspended") for a in suspended)
+
+
+def test_followers_are_paged_through_link_headers_to_the_real_end(run):
+    server, result, _, _ = run
+    for m in server.world.members:
+        if m.status in ("deleted", "suspended", "empty_followers"):
+            continue
+        known = m.followers if m.person.domain == LOCAL_DOMAIN else \
+            [f for f in m.followers if server.world.people[f].domain == LOCAL_DOMAIN]
+        listed = [f for f in known if f not in m.unlisted]
+        assert got(result)[m.person.acct].account["followers_listed"] == len(listed), m.person.acct
+    # pages of 80 were asked for; large accounts needed several, some of them short (filtered) ones
+    pages = [r for r in server.log if r.path.endswith("/followers") and r.fault is None]
+    assert any("max_id" in r.query for r in pages)
+    assert max(len(m.followers) for m in server.world.members) > 2 * mastodon.PAGE_ACCOUNTS
+
+
+def test_a_remote_account_records_the_server_and_a_partial_list(run):
+    server, result, _, _ = run
+    host = server.url.split("//")[1]
+    remote = [m for m in server.world.members if m.status == "remote"]
+    assert remote
+    for m in remote:
+        account = got(result)[m.person.acct].account
+        assert account["followers_partial"] is True and account["answered_by"] == host
+        assert f"known to {host}" in account["sample_design"]
+        assert "not a probability sample" in account["sample_design"]
+        weights = {r["sample_weight"] for r in got(result)[m.person.acct].followers}
+        assert weights == {m.person.followers_count / account["followers_sampled"]}
+    locals_ = [d for d in result.collected if not d.account["followers_partial"]]
+    assert all(d.account["answered_by"] == host for d in locals_)
+    assert any("answered by a server other than their home server" in n for n in result.notes)
+
+
+def test_a_hidden_follower_list_gives_no_rows_and_says_why(run):
+    server, result, _, _ = run
+    hidden = next(m for m in server.world.members if m.status == "empty_followers")
+    data = got(result)[hidden.person.acct]
+    assert data.followers == []
+    assert data.account["sample_design"] == (f"none: the server listed 0 of {len(hidden.followers)} followers "
+                                             "(the account hides its followers)")
+
+
+def test_uniform_weights_for_local_accounts(run):
+    server, result, _, _ = run
+    for d in result.collected:
+        if d.account["followers_partial"] or not d.followers:
+            continue
+        listed, sampled = d.account["followers_listed"], d.account["followers_sampled"]
+        assert sampled == min(50, listed)
+        assert {r["sample_weight"] for r in d.followers} == {listed / sampled}
+
+
+def test_statuses_keep_their_counts_and_boosts_have_none(run):
+    server, result, _, _ = run
+    for d in result.collected:
+        member = server.world.member_by(d.account["account_id"])
+        assert [r["kind"] for r in d.posts] == [p.kind for p in member.posts[:30]]
+        for row, post in zip(d.posts, member.posts):
+            if post.kind == "repost":
+                assert row.get("likes") is None and row["post_id"].endswith("/activity")
+            else:
+                assert (row["likes"], row["reposts"], row["replies"]) == (post.likes, post.reposts, post.replies)
+            assert row["link_urls"] == ([post.link] if post.link else [])
+
+
+def test_the_token_is_sent_but_never_written(run, tmp_path):
+    server, result, session, cache = run
+    assert all(r.authorized for r in server.log)
+    path = cohort.write(result, tmp_path / "masto", stats=session.stats.as_dict())
+    written = [p for folder in (cache, path) for p in folder.rglob("*") if p.is_file()]
+    assert written and not any(TOKEN.encode() in p.read_bytes() for p in written)
+    ds = dataset.load(path)
+    assert len(ds.accounts) == 18 and set(ds.accounts["answered_by"]) == {server.url.split("//")[1]}
+    assert ds.followers["follower_id"].str.startswith("p_").all()
+
+
+def test_addresses_must_name_their_instance():
+    with pytest.raises(ValueError, match="user@instance"):
+        mastodon.split_acct("alice")
+    assert mastodon.server_for("@alice@Social.Example") == "https://social.example"
