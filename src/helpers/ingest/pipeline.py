@@ -172,5 +172,6 @@ def summary_lines(entries: list[dict]) -> list[str]:
         lines.append(f"{e['path']}: {e['format']}")
         for table, c in e["tables"].items():
             lines.append(f"    {table:<16} read {c['read']:>8,}  kept {c['kept']:>8,}  rejected {c['rejected']:>6,}")
+            lines += [f"        of which {what}: {n:,}" for what, n in c.get("breakdown", {}).items()]
         lines += [f"    note: {n}" for n in e.get("notes", [])]
     return lines

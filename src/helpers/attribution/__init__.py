@@ -1,0 +1,1 @@
+"""Attribution: which channel a visit came from, and which posts brought readers."""
