@@ -46,9 +46,12 @@ $(DATASET_DIR)/manifest.json: $(INSTALLED) $(EXPORT_FILES)
 	$(PY) -m helpers ingest $(EXPORT) --dataset $(DATASET)
 endif
 
+score: $(INSTALLED) ## Score every follower of DATASET (adds follower_quality and account_quality)
+	$(PY) -m helpers score --dataset $(DATASET)
+
 ANALYSES_DEPS := $(INSTALLED) $(if $(EXPORT),$(DATASET_DIR)/manifest.json,$(if $(filter sample,$(DATASET)),$(SAMPLE_DIR)/manifest.json))
 
-analyses: $(ANALYSES_DEPS) ## Run every analysis notebook on DATASET and write reports/ (HTML + index)
+analyses: $(ANALYSES_DEPS) ## Score DATASET if needed, run every analysis notebook on it, write reports/ (HTML + index)
 	$(PY) -m helpers analyses --dataset $(DATASET)
 
 test: $(INSTALLED) ## Run the whole test suite (installs headless Chromium for the report test when missing)

@@ -153,7 +153,8 @@ def conform(table: str, df: pd.DataFrame) -> pd.DataFrame:
             if dtype == LIST:
                 out[name] = pd.Series([[] for _ in range(len(out))], index=out.index, dtype=object)
             else:
-                out[name] = pd.Series([pd.NA] * len(out), index=out.index, dtype=dtype)
+                missing = float("nan") if dtype == FLOAT else pd.NA
+                out[name] = pd.Series([missing] * len(out), index=out.index, dtype=dtype)
         else:
             try:
                 out[name] = _coerce(out[name], dtype)

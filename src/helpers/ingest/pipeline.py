@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
@@ -119,6 +120,19 @@ def _read(group: Group, ctx: Context, root: Path, given: Path) -> ReadResult:
     return result
 
 
+def _files_used(group: Group) -> list[Path]:
+    """The raw files a reader used, for the manifest: a folder reader names its own, private ones never."""
+    files = []
+    for g in group.files:
+        if g.is_file():
+            files.append(g)
+        elif hasattr(group.reader, "inputs"):
+            files += group.reader.inputs(g)
+        else:
+            files += walk_files(g)
+    return [f for f in files if not is_private_name(f)]
+
+
 def _file_entry(path: Path, shown: Path) -> dict:
     """Manifest entry of one raw file."""
     return {"path": str(shown), "sha256": dataset.sha256(path), "bytes": path.stat().st_size}
@@ -147,7 +161,7 @@ def ingest(inputs: list[str | Path], out: str | Path, *, pseudonymise: bool = Tr
                     collected.setdefault(table, []).append(df)
                 rejects += result.rejects
                 notes += result.notes
-                files = [f for g in group.files for f in ([g] if g.is_file() else walk_files(g))]
+                files = _files_used(group)
                 entries.append({
                     "path": str(given), "format": group.reader.FORMAT, "reader": group.reader.__name__,
                     "files": [_file_entry(f, given if f == given else given / f.relative_to(root))
@@ -160,9 +174,24 @@ def ingest(inputs: list[str | Path], out: str | Path, *, pseudonymise: bool = Tr
               for t, dfs in collected.items() if t in schemas.COLUMNS}
     tables["rejects"] = pd.DataFrame(rejects, columns=list(schemas.COLUMNS["rejects"]))
     if pseudonymise:
+        tables["rejects"] = _mask_rejects(tables["rejects"])
         tables = pseudonyms.pseudonymise_tables(tables, pseudonyms.load_key())
     path = dataset.write(tables, out, inputs=entries, pseudonymised=pseudonymise, notes=notes)
     return path, entries
+
+
+OWN_TABLES = {"posts", "accounts", "follower_counts", "traffic", "log_lines", "report_rows"}
+HANDLE = re.compile(r"@[A-Za-z0-9_.]+(@[A-Za-z0-9_.-]+)?")
+
+
+def _mask_rejects(rejects: pd.DataFrame) -> pd.DataFrame:
+    """Rejected records of third parties keep their reason but not their content; handles are masked."""
+    out = rejects.copy()
+    third = ~out["table"].isin(OWN_TABLES)
+    out.loc[third, "raw"] = "(third-party record: content not kept while pseudonymising)"
+    out["raw"] = out["raw"].astype(str).str.replace(HANDLE, "@…", regex=True)
+    out["reason"] = out["reason"].astype(str).str.replace(HANDLE, "@…", regex=True)
+    return out
 
 
 def summary_lines(entries: list[dict]) -> list[str]:

@@ -36,8 +36,10 @@ def safe_extract(archive: Path, dest: Path, max_bytes: int = MAX_ARCHIVE_BYTES) 
             if name.startswith(("/", "\\")) or ".." in Path(name).parts or not target.is_relative_to(root):
                 raise InputError(archive, f"entry {name!r}", "has an absolute or parent path and was refused",
                                  "Archives from the platforms never contain such entries; check its origin.")
+        # private parts (messages, e-mail, IP audit ...) are never written to disk, let alone read
+        members = [i for i in zf.infolist() if not is_private_name(Path(i.filename))]
         try:
-            zf.extractall(root)
+            zf.extractall(root, members=members)
         except (zipfile.BadZipFile, OSError, EOFError) as exc:
             raise InputError(archive, None, f"could not be extracted ({exc})",
                              "Download the export again; the file is damaged or incomplete.") from exc

@@ -12,7 +12,7 @@ from nbconvert import HTMLExporter
 
 from helpers import hypotheses, paths
 from helpers.dataset import Dataset
-from helpers.reports.header import SIMULATED_BANNER
+from helpers.reports.header import header_html
 
 STYLE = """<style>body{font-family:system-ui,sans-serif;max-width:980px;margin:2em auto;padding:0 1em;color:#1f2937}
 table{border-collapse:collapse}td,th{border:1px solid #d1d5db;padding:4px 8px;text-align:left;vertical-align:top}
@@ -39,8 +39,11 @@ def notebook_title(nb_path: Path) -> str:
 
 
 def render_html(nb_path: Path, html_path: Path) -> Path:
-    """Render an executed notebook to a standalone HTML report without its code."""
+    """Render an executed notebook to a standalone HTML report without its code or warnings."""
     nb = nbformat.read(nb_path, as_version=4)
+    for cell in nb.cells:  # warnings are for the analyst; they stay in the executed notebook linked from the index
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.outputs if not (o.output_type == "stream" and o.name == "stderr")]
     exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": notebook_title(nb_path)}})
     _atomic_write(html_path, body)
@@ -54,29 +57,59 @@ def _fmt(value: object) -> str:
     return "" if value is None else html.escape(str(value))
 
 
-def dataset_index(ds: Dataset, out_dir: Path) -> str:
-    """The index of one dataset's reports: each analysis, its hypotheses' one-line findings, links."""
-    results = {r["id"]: r for r in hypotheses.load_results(out_dir / "results")}
+def _summary(out_dir: Path) -> dict:
+    """summary.json of a report folder, or {} before the summary notebook ran."""
+    path = out_dir / "summary.json"
+    return json.loads(path.read_text()) if path.is_file() else {}
+
+
+def _estimate_cell(r: dict, q: object) -> str:
+    """Estimate, interval, q and n of one result, in one muted line."""
+    if r.get("estimate") is None:
+        return ""
+    q_text = f", q = {_fmt(q)}" if isinstance(q, float) else ""
+    return (f"<span class='muted'>{_fmt(r.get('estimate'))} (95% CI {_fmt(r.get('ci_low'))} to "
+            f"{_fmt(r.get('ci_high'))}{q_text}, n = {_fmt(r.get('n'))})</span>")
+
+
+def _hypothesis_rows(a: hypotheses.Analysis, out_dir: Path, results: dict, qs: dict) -> str:
+    """Table rows of one analysis: a link to its report and each hypothesis's one-line finding."""
+    title = html.escape(a.title)
+    link = (f'<a href="{html.escape(a.notebook)}.html">{title}</a>' if (out_dir / f"{a.notebook}.html").is_file()
+            else f'{title} <span class="muted">(not run)</span>')
+    if (out_dir / "notebooks" / f"{a.notebook}.ipynb").is_file():
+        link += f'<br><a class="muted" href="notebooks/{html.escape(a.notebook)}.ipynb">executed notebook</a>'
+    if not a.hypotheses:
+        return f"<tr><td>{link}</td><td colspan='2' class='muted'>reads the results of the hypotheses above</td></tr>"
     rows = []
-    for a in hypotheses.analyses():
-        report = out_dir / f"{a.notebook}.html"
-        link = (f'<a href="{a.notebook}.html">{html.escape(a.title)}</a>' if report.is_file()
-                else f'{html.escape(a.title)} <span class="muted">(not run)</span>')
-        findings = "".join(
-            f"<li><b>{html.escape(h)}</b>: {html.escape(str(results.get(h, {}).get('finding', '')))}"
-            f" <span class='muted'>(estimate {_fmt(results.get(h, {}).get('estimate'))}, "
-            f"95% CI {_fmt(results.get(h, {}).get('ci_low'))} to {_fmt(results.get(h, {}).get('ci_high'))}, "
-            f"n = {_fmt(results.get(h, {}).get('n'))})</span></li>" for h in a.hypotheses)
-        rows.append(f"<tr><td>{link}</td><td><ul>{findings}</ul></td></tr>")
-    banner = f'<p class="sim">{html.escape(SIMULATED_BANNER)}</p>' if ds.simulated else ""
-    inputs = ", ".join(html.escape(str(i.get("path"))) for i in ds.manifest.get("inputs", [])[:10])
+    for i, h in enumerate(a.hypotheses):
+        r = results.get(h, {})
+        case = (f"<br><i>Case study on other data: {html.escape(r['case_data'])}</i>" if r.get("case_data") else "")
+        first = f"<td rowspan='{len(a.hypotheses)}'>{link}</td>" if i == 0 else ""
+        rows.append(f"<tr>{first}<td><b>{html.escape(h)}</b></td><td>{html.escape(str(r.get('finding', '')))}"
+                    f"{case}<br>{_estimate_cell(r, qs.get(h))}</td></tr>")
+    return "".join(rows)
+
+
+def dataset_index(ds: Dataset, out_dir: Path) -> str:
+    """The index of one dataset's reports: the answer, each hypothesis's one-line finding, links to every report."""
+    results = {r["id"]: r for r in hypotheses.load_results(out_dir / "results")}
+    summary = _summary(out_dir)
+    qs = {h["id"]: h.get("q") for h in summary.get("hypotheses", [])}
+    rows = "".join(_hypothesis_rows(a, out_dir, results, qs) for a in hypotheses.analyses())
+    answer = ""
+    if summary.get("answer"):
+        limits = "".join(f"<li>{html.escape(item)}</li>" for item in summary["answer"].get("cannot_conclude", []))
+        answer = (f"<h2>Quantity or quality?</h2><p><b>{html.escape(summary['answer']['text'])}</b></p>"
+                  f"<p>What this cannot conclude:</p><ul>{limits}</ul>"
+                  "<p class='muted'>Every hypothesis's numbers, with q-values: <a href=\"summary.json\">summary.json</a>."
+                  "</p>")
     return (f"<!doctype html><html><head><meta charset='utf-8'><title>Reports: {html.escape(ds.name)}</title>"
-            f"{STYLE}</head><body><h1>Quality vs Quantity — reports for “{html.escape(ds.name)}”</h1>{banner}"
-            f"<p>Inputs: {inputs}. Rows: "
-            + ", ".join(f"{t} {n:,}" for t, n in ds.manifest.get("row_counts", {}).items())
-            + f"</p><table><tr><th>Analysis</th><th>Findings</th></tr>{''.join(rows)}</table>"
-            f"<p class='muted'>Each report hides its code; the executed notebooks are in "
-            f"<a href='notebooks/'>notebooks/</a>.</p></body></html>")
+            f"{STYLE}</head><body><h1>Quality vs Quantity — reports for “{html.escape(ds.name)}”</h1>"
+            f"{header_html(ds)}{answer}<h2>Hypotheses and reports</h2>"
+            f"<table><tr><th>Report</th><th>Hypothesis</th><th>Finding</th></tr>{rows}</table>"
+            f"<p class='muted'>Each report hides its code; the executed notebooks, code included, are linked beside "
+            f"them. q is the Benjamini–Hochberg adjusted p-value across all hypotheses.</p></body></html>")
 
 
 def top_index(reports: Path) -> str:

@@ -37,10 +37,28 @@ def _stamp(notebook: Path, ds_path: Path, results_dir: Path, earlier: list[str],
     return h.hexdigest()
 
 
+def _scored(ds: datasets.Dataset, progress: bool) -> datasets.Dataset:
+    """The dataset with follower-quality scores, scoring it first when it has none and can be scored."""
+    from helpers.errors import DatasetError
+    from helpers.quality import score_dataset
+
+    if "follower_quality" in ds.tables:
+        return ds
+    try:
+        score_dataset(ds.path)
+    except DatasetError as exc:
+        if progress:
+            print(f"not scored: {exc} (the analyses that need follower quality will say so)")
+        return ds
+    if progress:
+        print(f"scored the followers of {ds.name} (follower_quality, account_quality added)")
+    return datasets.load(ds.path)
+
+
 def run_analyses(dataset: str, out: str | Path | None = None, *, force: bool = False,
                  only: list[str] | None = None, progress: bool = True) -> Path:
     """Run every registered analysis notebook on a dataset and write the HTML reports and indexes."""
-    ds = datasets.load(dataset)
+    ds = _scored(datasets.load(dataset), progress)
     out_dir = Path(out) if out else paths.REPORTS / ds.name
     executed, results_dir = out_dir / "notebooks", out_dir / "results"
     executed.mkdir(parents=True, exist_ok=True)
@@ -52,7 +70,9 @@ def run_analyses(dataset: str, out: str | Path | None = None, *, force: bool = F
     bar = tqdm(todo, desc="analyses", unit="notebook", disable=not progress)
     for analysis in bar:
         bar.set_postfix_str(analysis.notebook)
-        stamp = _stamp(analysis.path, ds.path, results_dir, earlier, code)
+        # the summary reads every result, including those of notebooks not run this time (--only)
+        deps = hypotheses.hypothesis_ids() if analysis.summary else earlier
+        stamp = _stamp(analysis.path, ds.path, results_dir, deps, code)
         html_path = out_dir / f"{analysis.notebook}.html"
         if not force and stamps.get(analysis.notebook) == stamp and html_path.is_file():
             earlier += analysis.hypotheses

@@ -123,7 +123,7 @@ def _cohort_followers(rng: np.random.Generator, cfg: dict, accounts: pd.DataFram
     types = TYPES[(rng.random(len(acct))[:, None] > cum).sum(axis=1).clip(0, 3)]
     ids = np.array([f"u{i:07d}" for i in range(len(acct))])
     df = draw_profiles(rng, types, observed_at, ids)
-    back_p = pd.Series(types).map({"relevant": 0.40, "irrelevant": 0.15, "inactive": 0.15, "fake": 0.03})
+    back_p = pd.Series(types).map(BACK_P)
     df.insert(0, "account_id", accounts["account_id"].to_numpy()[acct])
     df.insert(2, "platform", accounts["platform"].to_numpy()[acct])
     df["followed_back"] = rng.random(len(df)) < back_p.to_numpy()
@@ -133,7 +133,10 @@ def _cohort_followers(rng: np.random.Generator, cfg: dict, accounts: pd.DataFram
     return df
 
 
+# Who engages and who is followed back both depend on the follower's type: reciprocal followers are more
+# engaged because they are more often relevant (truth key reciprocity_engaged_difference).
 ENGAGE_P = {"relevant": 0.30, "irrelevant": 0.06, "inactive": 0.0, "fake": 0.01}
+BACK_P = {"relevant": 0.40, "irrelevant": 0.15, "inactive": 0.15, "fake": 0.03}
 
 
 def _cohort_interactions(rng: np.random.Generator, followers: pd.DataFrame, posts: pd.DataFrame) -> pd.DataFrame:
@@ -153,17 +156,52 @@ def _cohort_interactions(rng: np.random.Generator, followers: pd.DataFrame, post
     })
 
 
-def simulate(cfg: dict) -> tuple[dict[str, pd.DataFrame], dict]:
-    """All tables of the sample and the truth behind them."""
-    rng = np.random.default_rng(cfg["seed"])
-    observed_at = pd.Timestamp(cfg["observed_at"])
+def simulate_cohort(rng: np.random.Generator, cfg: dict, observed_at: pd.Timestamp) -> dict[str, pd.DataFrame]:
+    """The cohort's accounts, posts, sampled followers, interactions and following lists (no focal account)."""
     accounts = _cohort_accounts(rng, cfg, observed_at)
     posts = _cohort_posts(rng, cfg, accounts, observed_at)
     followers = _cohort_followers(rng, cfg, accounts, observed_at)
     interactions = _cohort_interactions(rng, followers, posts)
     following = followers.loc[followers["followed_back"], ["account_id", "follower_id", "platform", "observed_at"]]
     following = following.rename(columns={"follower_id": "followed_id"})
+    return {"accounts": accounts, "posts": posts, "followers": followers, "interactions": interactions,
+            "following": following}
+
+
+def _r2(y: np.ndarray, *columns: np.ndarray) -> float:
+    """R² of an OLS fit of y on a constant and the given columns."""
+    X = np.column_stack([np.ones_like(y), *columns])
+    resid = y - X @ np.linalg.lstsq(X, y, rcond=None)[0]
+    return float(1 - resid.var() / y.var())
+
+
+def quality_delta_r2(accounts: pd.DataFrame) -> float:
+    """Share of the variance of the accounts' true log engagement that true quality shares add to log followers."""
+    y, log_f = accounts["true_log_mu"].to_numpy(), np.log(accounts["followers_count"].to_numpy(float))
+    rel, fake = accounts["true_relevant_share"].to_numpy(), accounts["true_fake_share"].to_numpy()
+    return _r2(y, log_f, rel, fake) - _r2(y, log_f)
+
+
+def reciprocity_engaged_difference(accounts: pd.DataFrame) -> tuple[float, float]:
+    """Implied P(engaged | followed back) - P(engaged | not): mean over accounts, and over all follower ties."""
+    shares = accounts[[f"true_{t}_share" for t in TYPES]].to_numpy()
+    engage, back = np.array([ENGAGE_P[t] for t in TYPES]), np.array([BACK_P[t] for t in TYPES])
+    p_eb, p_b, p_e = shares @ (engage * back), shares @ back, shares @ engage
+    per_account = p_eb / p_b - (p_e - p_eb) / (1 - p_b)
+    n = accounts["followers_count"].to_numpy(float)
+    ties = (n @ p_eb) / (n @ p_b) - (n @ (p_e - p_eb)) / (n @ (1 - p_b))
+    return float(per_account.mean()), float(ties)
+
+
+def simulate(cfg: dict) -> tuple[dict[str, pd.DataFrame], dict]:
+    """All tables of the sample and the truth behind them."""
+    rng = np.random.default_rng(cfg["seed"])
+    observed_at = pd.Timestamp(cfg["observed_at"])
+    cohort = simulate_cohort(rng, cfg, observed_at)
+    accounts, posts, followers = cohort["accounts"], cohort["posts"], cohort["followers"]
+    interactions, following = cohort["interactions"], cohort["following"]
     focal, focal_truth = simulate_focal(rng, cfg, observed_at)
+    recip_per_account, recip_ties = reciprocity_engaged_difference(accounts)
     tables = {
         "accounts": pd.concat([focal["accounts"], accounts], ignore_index=True),
         "followers": pd.concat([focal["followers"], followers], ignore_index=True),
@@ -185,6 +223,10 @@ def simulate(cfg: dict) -> tuple[dict[str, pd.DataFrame], dict]:
         "impressions_exponent": cfg["effects"]["impressions_exponent"],
         "quality_effect_present": cfg["effects"]["relevant_effect"] != 0 or cfg["effects"]["fake_effect"] != 0,
         "quantity_effect_present": cfg["effects"]["elasticity"] != 0,
+        "quality_delta_r2": quality_delta_r2(accounts),
+        "reciprocity_engaged_difference": recip_per_account,
+        "reciprocity_engaged_difference_ties": recip_ties,
+        "reply_share_change_10k": cfg["focal"]["reply_share_after"] - cfg["focal"]["reply_share_before"],
         "cohort": {
             "accounts": int(len(accounts)),
             "followers_sampled": int(len(followers)),

@@ -12,6 +12,12 @@ INITIAL_MIX = [0.35, 0.30, 0.20, 0.15]  # relevant, irrelevant, inactive, fake b
 ENGAGE_WEIGHT = np.array([1.0, 0.15, 0.0, 0.0])  # who likes and replies, by type
 
 
+def engage_weights(cfg: dict) -> np.ndarray:
+    """How much each follower type engages: by ENGAGE_WEIGHT, or all alike when quality has no effect."""
+    quality = cfg["effects"]["relevant_effect"] != 0 or cfg["effects"]["fake_effect"] != 0
+    return ENGAGE_WEIGHT if quality else np.ones(len(TYPES))
+
+
 def _daily_joins(rng: np.random.Generator, f: dict, dates: pd.DatetimeIndex) -> tuple[np.ndarray, np.ndarray]:
     """New followers per day and the type of each, curated days mostly relevant."""
     days = np.arange(len(dates))
@@ -51,13 +57,14 @@ def _membership(rng: np.random.Generator, f: dict, n_days: int, joins: np.ndarra
                                       rng.choice(others, k - n_fake, replace=False)])
             left[removed] = day
             purge = {"day": day, "followers_before": int(len(present)), "removed": int(k),
-                     "fakes_removed": int(n_fake)}
+                     "fakes_removed": int(n_fake),
+                     "removed_by_type": {t: int((types[removed] == i).sum()) for t, i in TYPE_INDEX.items()}}
     return np.column_stack([join_day, types, left]), purge
 
 
 def _posts(rng: np.random.Generator, cfg: dict, dates: pd.DatetimeIndex, count: np.ndarray,
-           rel_share: np.ndarray, fake_share: np.ndarray) -> pd.DataFrame:
-    """The focal account's posts, engagement driven by its audience that day."""
+           audience: np.ndarray) -> pd.DataFrame:
+    """The focal account's posts, engagement driven by the followers who engage that day (not by fakes)."""
     f, e, b = cfg["focal"], cfg["effects"], cfg["blog"]
     per_day = rng.poisson(f["posts_per_day"], len(dates))
     day = np.repeat(np.arange(len(dates)), per_day)
@@ -65,10 +72,11 @@ def _posts(rng: np.random.Generator, cfg: dict, dates: pd.DatetimeIndex, count: 
     reply_p = np.where(count[day] >= f["reply_threshold"], f["reply_share_after"], f["reply_share_before"])
     kind = np.where(rng.random(n) < reply_p, "reply", "post")
     has_link = (kind == "post") & (rng.random(n) < f["link_share"])
-    log_mu = (e["engagement_b0"] + 0.3 + e["elasticity"] * np.log(count[day]) + e["relevant_effect"] * rel_share[day]
-              + e["fake_effect"] * fake_share[day])
+    # Within one account, engagement comes from the people who engage: removing followers who never engage
+    # (a purge of fakes) leaves it unchanged, so engagement per follower rises by removed / remaining.
+    log_mu = e["engagement_b0"] + f["engagement_offset"] + e["elasticity"] * np.log(audience[day])
     mu = np.exp(log_mu) * np.where(kind == "reply", 0.3, 1.0)
-    shape = e["post_noise_dispersion"]
+    shape = f["engagement_dispersion"]
     total = rng.negative_binomial(shape, shape / (shape + mu))
     parts = np.array([rng.multinomial(t, [0.7, 0.15, 0.1, 0.05]) for t in total]).reshape(-1, 4)
     impressions = np.maximum(np.round(2.0 * count[day] ** e["impressions_exponent"] * rng.lognormal(0, 0.3, n)),
@@ -127,25 +135,57 @@ def _traffic(rng: np.random.Generator, cfg: dict, dates: pd.DatetimeIndex, relev
 
 
 def _interactions(rng: np.random.Generator, posts: pd.DataFrame, members: np.ndarray, ids: np.ndarray,
-                  account_id: str) -> pd.DataFrame:
+                  account_id: str, engage: np.ndarray) -> pd.DataFrame:
     """One row per like, repost, reply or quote, by followers who engage (mostly relevant ones)."""
     kinds = np.repeat(np.array(["like", "repost", "reply", "quote"] * len(posts)),
                       posts[["likes", "reposts", "replies", "quotes"]].to_numpy().ravel())
     post_idx = np.repeat(np.arange(len(posts)), posts[["likes", "reposts", "replies", "quotes"]].sum(axis=1))
     day = posts["day"].to_numpy()[post_idx]
     join, types, left = members[:, 0], members[:, 1], members[:, 2]
-    weight = ENGAGE_WEIGHT[types]
-    actors = np.empty(len(post_idx), dtype=object)
+    weight = engage[types]
+    who = np.zeros(len(post_idx), dtype=np.int64)
+    from_follower = np.zeros(len(post_idx), dtype=bool)
+    bounds = np.searchsorted(day, np.arange(day.max() + 2 if len(day) else 1))  # posts come in day order
     for d in np.unique(day):
-        at = np.flatnonzero(day == d)
+        at = slice(bounds[d], bounds[d + 1])
         pool = np.flatnonzero((join <= d) & (left > d) & (weight > 0))
-        p = weight[pool] / weight[pool].sum()
-        from_follower = rng.random(len(at)) < 0.8  # a fifth of engagement comes from non-followers
-        actors[at] = np.where(from_follower, ids[rng.choice(pool, len(at), p=p)],
-                              [f"nf{v:07d}" for v in rng.integers(0, 10**7, len(at))])
-    created = pd.DatetimeIndex(posts["created_at"].to_numpy()[post_idx]) + pd.to_timedelta(rng.integers(1, 2000, len(post_idx)), unit="min")
+        n = bounds[d + 1] - bounds[d]
+        from_follower[at] = rng.random(n) < 0.8  # a fifth of engagement comes from non-followers
+        who[at] = rng.choice(pool, n, p=weight[pool] / weight[pool].sum())
+    actors = ids[who].astype(object)
+    outsiders = rng.integers(0, 10**7, int((~from_follower).sum()))
+    actors[~from_follower] = np.char.add("nf", np.char.zfill(outsiders.astype(str), 7))
+    created = (pd.DatetimeIndex(posts["created_at"]).take(post_idx)
+               + pd.to_timedelta(rng.integers(1, 2000, len(post_idx)), unit="min"))
     return pd.DataFrame({"account_id": account_id, "post_id": posts["post_id"].to_numpy()[post_idx],
                          "actor_id": actors, "kind": kinds, "created_at": created})
+
+
+def _purge_change(cfg: dict, purge: dict, by_type: np.ndarray, engage: np.ndarray) -> float | None:
+    """Planted jump in expected engagement per follower at the purge: removed / remaining when none engaged."""
+    if not purge:
+        return None
+    removed = np.array([purge["removed_by_type"][t] for t in TYPES])
+    after = by_type[purge["day"]] @ engage
+    kept = after / (after + removed @ engage)
+    before = purge["followers_before"]
+    return float(kept ** cfg["effects"]["elasticity"] * before / (before - purge["removed"]) - 1)
+
+
+def _growth_quality(f: dict, join: np.ndarray, types: np.ndarray, still: np.ndarray,
+                    new_follows: np.ndarray) -> dict:
+    """Share of relevant accounts among today's followers who joined on fast vs slow days of the timeline."""
+    fast_day = new_follows >= f["fast_day_min_new_follows"]
+    joined = still & (join >= 0)
+    fast = fast_day[join[joined]]
+    relevant = types[joined] == TYPE_INDEX["relevant"]
+    out = {"fast_day_min_new_follows": f["fast_day_min_new_follows"],
+           "followers_fast": int(fast.sum()), "followers_slow": int((~fast).sum()),
+           "share_relevant_fast": float(relevant[fast].mean()) if fast.any() else None,
+           "share_relevant_slow": float(relevant[~fast].mean()) if (~fast).any() else None}
+    both = fast.any() and (~fast).any()
+    out["difference"] = out["share_relevant_fast"] - out["share_relevant_slow"] if both else None
+    return out
 
 
 def simulate_focal(rng: np.random.Generator, cfg: dict, observed_at: pd.Timestamp) -> tuple[dict, dict]:
@@ -160,11 +200,12 @@ def simulate_focal(rng: np.random.Generator, cfg: dict, observed_at: pd.Timestam
     present = (join[None, :] <= day[:, None]) & (left[None, :] > day[:, None])
     count = present.sum(axis=1)
     by_type = np.stack([(present & (types == i)).sum(axis=1) for i in range(4)], axis=1)
-    rel_share, fake_share = by_type[:, 0] / count, by_type[:, 3] / count
+    rel_share = by_type[:, 0] / count
+    engage = engage_weights(cfg)
     account_id = f"x:{f['handle']}"
-    posts = _posts(rng, cfg, dates, count, rel_share, fake_share)
+    posts = _posts(rng, cfg, dates, count, by_type @ engage)
     ids = np.array([f"fx{i:06d}" for i in range(len(join))])
-    interactions = _interactions(rng, posts, members, ids, account_id)
+    interactions = _interactions(rng, posts, members, ids, account_id, engage)
     traffic, blog_truth = _traffic(rng, cfg, dates, by_type[:, 0], posts)
 
     still = left >= n_days
@@ -176,7 +217,7 @@ def simulate_focal(rng: np.random.Generator, cfg: dict, observed_at: pd.Timestam
     curated_ids = set(ids[len(ids) - len(joins):][joins[:, 2] == 1])
     followers = profiles.assign(
         account_id=account_id, platform="x", followed_back=rng.random(still.sum()) < back_p,
-        followed_at=followed_at[still].to_numpy(), sample_weight=1.0, observed_at=observed_at,
+        followed_at=followed_at[still].array, sample_weight=1.0, observed_at=observed_at,
         curated=[i in curated_ids for i in ids[still]])
     new_follows = np.bincount(join[join >= 0], minlength=n_days)
     unfollows = np.bincount(left[left < n_days], minlength=n_days)
@@ -198,7 +239,9 @@ def simulate_focal(rng: np.random.Generator, cfg: dict, observed_at: pd.Timestam
         "curation_start": str(dates[f["curation_start_day"]].date()),
         "curation_end": str(dates[min(f["curation_end_day"], n_days - 1)].date()),
         "date_reached_10000": str(dates[crossing[0]].date()) if len(crossing) else None,
-        "purge": {**purge, "date": str(dates[purge["day"]].date()) if purge else None},
+        "purge": {**purge, "date": str(dates[purge["day"]].date()) if purge else None,
+                  "engagement_per_follower_change": _purge_change(cfg, purge, by_type, engage)},
+        "growth_quality": _growth_quality(f, join, types, still, new_follows),
         "relevant_share_start": float(rel_share[0]), "relevant_share_end": float(rel_share[-1]),
         "reply_share_before": f["reply_share_before"], "reply_share_after": f["reply_share_after"],
         "blog": blog_truth,

@@ -1,0 +1,112 @@
+"""Manageability: does an account reply less once it passes a follower threshold (10,000)? The reply share of its
+own posts before and after the day its follower count first reached the threshold, and a segmented regression of
+the weekly reply share."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from statsmodels.stats.proportion import confint_proportions_2indep, test_proportions_2indep
+
+from helpers import stats
+from helpers.analyses.quality_shares import NotEstimable
+
+MIN_WEEK_POSTS = 3  # weeks with fewer posts give no weekly reply share
+MIN_SIDE_POSTS = 10  # posts needed on each side of the crossing
+
+
+def focal_account(accounts: pd.DataFrame) -> str | None:
+    """The user's own account (is_focal), the first one when several are marked."""
+    focal = accounts.loc[accounts["is_focal"].astype("boolean").fillna(False).to_numpy(bool), "account_id"]
+    return str(focal.iloc[0]) if len(focal) else None
+
+
+def crossing_date(follower_counts: pd.DataFrame, account_id: str, threshold: int = 10_000) -> pd.Timestamp:
+    """First day the account's follower count reached the threshold, after a day observed below it."""
+    c = follower_counts[follower_counts["account_id"] == account_id].dropna(subset=["followers_count"])
+    c = c.sort_values("date")
+    above = (c["followers_count"].astype(float) >= threshold).to_numpy()
+    if not len(c):
+        raise NotEstimable(f"no follower counts for {account_id}")
+    if above[0]:
+        raise NotEstimable(f"{account_id} already had {threshold:,} followers on its first observed day "
+                           f"({pd.Timestamp(c['date'].iloc[0]).date()}): no before period")
+    if not above.any():
+        raise NotEstimable(f"{account_id} never reached {threshold:,} followers in the observed counts "
+                           f"(highest {int(c['followers_count'].max()):,})")
+    return pd.Timestamp(c["date"].iloc[int(np.argmax(above))])
+
+
+def written_posts(posts: pd.DataFrame, account_id: str) -> pd.DataFrame:
+    """The account's own writing (posts, replies, quotes; not reposts), with its day and whether it is a reply."""
+    p = posts[(posts["account_id"] == account_id) & posts["kind"].isin(["post", "reply", "quote"])]
+    day = pd.to_datetime(p["created_at"], utc=True).dt.tz_localize(None).dt.normalize()
+    return pd.DataFrame({"day": day.to_numpy(), "reply": p["kind"].eq("reply").to_numpy(float)})
+
+
+def weekly_reply_share(written: pd.DataFrame, crossing: pd.Timestamp) -> pd.DataFrame:
+    """Posts, replies and reply share per week, weeks counted from the crossing day (week 0 starts on it)."""
+    week = np.floor((written["day"] - crossing) / pd.Timedelta(days=7)).astype(int)
+    g = written.groupby(week)["reply"]
+    out = pd.DataFrame({"posts": g.size(), "replies": g.sum()})
+    out.index.name = "week"
+    out["reply_share"] = out["replies"] / out["posts"]
+    out["week_start"] = crossing + pd.to_timedelta(7 * out.index.to_numpy(), unit="D")
+    out["after"] = out.index >= 0
+    return out.reset_index()
+
+
+def dispersion(weekly: pd.DataFrame) -> float:
+    """Pearson χ²/df of weekly reply counts around each period's share (1 = binomial; above 1 = clustered)."""
+    w = weekly[weekly["posts"] > 0]
+    p = w.groupby("after")["replies"].transform("sum") / w.groupby("after")["posts"].transform("sum")
+    var = w["posts"] * p * (1 - p)
+    chi2 = float((((w["replies"] - w["posts"] * p) ** 2) / var.where(var > 0)).sum())
+    dof = int((var > 0).sum()) - w["after"].nunique()
+    return chi2 / dof if dof > 0 else np.nan
+
+
+def reply_share_change(posts: pd.DataFrame, follower_counts: pd.DataFrame, account_id: str,
+                       threshold: int = 10_000, ci: float = 0.95) -> tuple[stats.Estimate, pd.DataFrame]:
+    """Reply share after minus before the crossing day, Newcombe CI widened by the week-to-week design effect.
+
+    Returns the estimate and the before/after table (posts, replies, share with Wilson CI).
+    """
+    crossing = crossing_date(follower_counts, account_id, threshold)
+    written = written_posts(posts, account_id)
+    after = (written["day"] >= crossing).to_numpy()
+    if min(after.sum(), (~after).sum()) < MIN_SIDE_POSTS:
+        raise NotEstimable(f"{int((~after).sum())} post(s) before and {int(after.sum())} after the crossing on "
+                           f"{crossing.date()}; at least {MIN_SIDE_POSTS} on each side are needed")
+    weekly = weekly_reply_share(written, crossing)
+    phi = dispersion(weekly)
+    deff = max(1.0, phi) if np.isfinite(phi) else 1.0
+    rows, counts = [], {}
+    for label, side in (("before", ~after), ("after", after)):
+        x = written.loc[side, "reply"].to_numpy(float)
+        counts[label] = (x.sum() / deff, len(x) / deff)
+        est = stats.proportion_ci(x.sum() / deff, len(x) / deff)
+        rows.append({"period": label, "posts": len(x), "replies": int(x.sum()), "reply_share": x.mean(),
+                     "ci_low": est.ci_low, "ci_high": est.ci_high})
+    table = pd.DataFrame(rows)
+    low, high = confint_proportions_2indep(*counts["after"], *counts["before"], method="newcomb", compare="diff",
+                                           alpha=1 - ci)
+    diff = table.loc[1, "reply_share"] - table.loc[0, "reply_share"]
+    p = float(test_proportions_2indep(*counts["after"], *counts["before"], method="score", compare="diff").pvalue)
+    extra = {"crossing": str(crossing.date()), "threshold": threshold, "design_effect": deff, "dispersion": phi,
+             "posts_before": int(table.loc[0, "posts"]), "posts_after": int(table.loc[1, "posts"])}
+    est = stats.Estimate(f"reply share after minus before reaching {threshold:,} followers", float(diff),
+                         float(low), float(high), p, int(len(written)),
+                         "difference of proportions, Newcombe CI with a week-to-week design effect", extra, ci)
+    return est, table
+
+
+def reply_segmented(weekly: pd.DataFrame, min_posts: int = MIN_WEEK_POSTS) -> tuple[stats.Estimate, stats.Estimate]:
+    """Segmented regression of the weekly reply share: level and slope change at the crossing (AR(1) errors)."""
+    w = weekly[weekly["posts"] >= min_posts]
+    series = pd.Series(w["reply_share"].to_numpy(float), index=w["week"].to_numpy())
+    try:
+        return stats.segmented_regression(series, 0, errors="ar1")
+    except ValueError as exc:
+        raise NotEstimable(f"too few weeks with at least {min_posts} posts on one side of the crossing "
+                           f"({exc})") from exc

@@ -1,0 +1,199 @@
+"""Score a dataset's followers (authenticity, activity, relevance, reciprocity, engagement, bin) and summarise
+each studied account (bin shares with CIs, reciprocity, NQI); `score_dataset` adds both tables to the dataset."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from helpers import dataset
+from helpers.errors import DatasetError
+from helpers.quality import model as authenticity
+from helpers.quality.account import account_quality
+from helpers.quality.activity import INACTIVE_DAYS, activity
+from helpers.quality.bins import PRECEDENCE, RELEVANCE_THRESHOLD, assign_bins
+from helpers.quality.features import botometer_lite
+from helpers.quality.interests import Interests, resolve_interests
+from helpers.quality.nqi import nqi_with_ci
+from helpers.quality.relevance import RelevanceParams, relevance
+from helpers.quality.rules import rule_verdicts
+
+# Profile fields that say something about the follower (a pseudonymised handle alone says nothing).
+PROFILE_FIELDS = ["bio", "location", "created_at", "followers_count", "following_count", "posts_count",
+                  "listed_count", "likes_count", "last_post_at", "default_avatar", "verified"]
+
+
+@dataclass(frozen=True)
+class ScoreOptions:
+    """Thresholds of the scoring (the defaults are documented in bins.py, activity.py and nqi.py)."""
+
+    inactive_days: int = INACTIVE_DAYS
+    fake_threshold: float | None = None  # None: the model's own threshold
+    relevance_threshold: float = RELEVANCE_THRESHOLD
+    precedence: tuple[str, ...] = tuple(PRECEDENCE)
+    relevance: RelevanceParams = field(default_factory=RelevanceParams)
+
+
+@dataclass
+class ScoreResult:
+    """The two score tables and what the user should know about how they were made."""
+
+    follower_quality: pd.DataFrame
+    account_quality: pd.DataFrame
+    notes: list[str]
+
+
+def reference_time(tables: dict[str, pd.DataFrame]) -> pd.Timestamp:
+    """When the profiles were seen: the latest observed_at of followers or accounts, else now."""
+    seen = [pd.to_datetime(tables[t]["observed_at"], utc=True).max() for t in ("followers", "accounts")
+            if t in tables and "observed_at" in tables[t].columns and len(tables[t])]
+    seen = [s for s in seen if pd.notna(s)]
+    return max(seen) if seen else pd.Timestamp(dt.datetime.now(dt.timezone.utc))
+
+
+def has_profile(followers: pd.DataFrame) -> pd.Series:
+    """Whether anything is known of each follower's profile."""
+    cols = [c for c in PROFILE_FIELDS if c in followers.columns]
+    if not cols:
+        return pd.Series(False, index=followers.index)
+    return followers[cols].notna().any(axis=1)
+
+
+def engagement(followers: pd.DataFrame, interactions: pd.DataFrame | None) -> pd.DataFrame:
+    """Interactions of each follower with its account's posts; null where the account has no interaction data."""
+    count = pd.Series(pd.NA, index=followers.index, dtype="Int64")
+    if interactions is not None and len(interactions) and "actor_id" in interactions.columns:
+        acts = interactions.dropna(subset=["actor_id"])
+        per_pair = acts.groupby(["account_id", "actor_id"], observed=True).size()
+        observed = followers["account_id"].isin(set(acts["account_id"])).to_numpy()
+        key = pd.MultiIndex.from_arrays([followers["account_id"], followers["follower_id"]])
+        found = pd.Series(per_pair.reindex(key).to_numpy(), index=followers.index)
+        count = found.fillna(0).astype("Int64").where(observed, pd.NA)
+    return pd.DataFrame({"interactions": count, "engaged": (count > 0).astype("boolean")}, index=followers.index)
+
+
+def reciprocity(followers: pd.DataFrame, following: pd.DataFrame | None) -> pd.Series:
+    """followed_back as given, else whether the account's following list holds the follower."""
+    back = followers["followed_back"].astype("boolean") if "followed_back" in followers.columns else pd.Series(
+        pd.NA, index=followers.index, dtype="boolean")
+    if following is None or not len(following) or not back.isna().any():
+        return back
+    pairs = pd.MultiIndex.from_arrays([followers["account_id"], followers["follower_id"]])
+    listed = pairs.isin(pd.MultiIndex.from_arrays([following["account_id"], following["followed_id"]]))
+    has_list = followers["account_id"].isin(set(following["account_id"])).to_numpy()
+    from_list = pd.Series(listed, index=followers.index, dtype="boolean").where(has_list, pd.NA)
+    return back.fillna(from_list)
+
+
+def _references(tables: dict[str, pd.DataFrame]) -> dict[str, list[str]]:
+    """Each account's own texts: its posts and its bio."""
+    refs: dict[str, list[str]] = {}
+    posts = tables.get("posts")
+    if posts is not None and len(posts):
+        for account, texts in posts.dropna(subset=["text"]).groupby("account_id")["text"]:
+            refs[account] = texts.astype(str).tolist()
+    accounts = tables.get("accounts")
+    if accounts is not None and len(accounts) and "bio" in accounts.columns:
+        for account, bio in zip(accounts["account_id"], accounts["bio"]):
+            if isinstance(bio, str) and bio.strip():
+                refs.setdefault(account, []).append(bio)
+    return refs
+
+
+def _own_locations(tables: dict[str, pd.DataFrame]) -> dict[str, str]:
+    """Each account's own location, where known."""
+    accounts = tables.get("accounts")
+    if accounts is None or not len(accounts) or "location" not in accounts.columns:
+        return {}
+    return {a: loc for a, loc in zip(accounts["account_id"], accounts["location"]) if isinstance(loc, str)}
+
+
+def follower_scores(followers: pd.DataFrame, tables: dict[str, pd.DataFrame], interests: Interests,
+                    options: ScoreOptions, model: authenticity.AuthenticityModel, fake_threshold: float
+                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(one row of scores and a bin per follower, the authenticity features behind p_fake)."""
+    reference = reference_time(tables)
+    features = botometer_lite(followers, reference, model.bigram_log_probs)
+    scores = pd.DataFrame({
+        "account_id": followers["account_id"].astype("string"),
+        "follower_id": followers["follower_id"].astype("string"),
+        "p_fake": authenticity.predict_p_fake(model, features),
+        "features_known": features.notna().sum(axis=1).astype("int64"),
+    })
+    scores = scores.join(rule_verdicts(followers, reference))
+    scores = scores.join(activity(followers, options.inactive_days, reference))
+    scores = scores.join(relevance(followers, _references(tables), interests, _own_locations(tables),
+                                   options.relevance))
+    scores = scores.join(engagement(followers, tables.get("interactions")))
+    scores["followed_back"] = reciprocity(followers, tables.get("following"))
+    weight = followers["sample_weight"] if "sample_weight" in followers.columns else None
+    scores["sample_weight"] = 1.0 if weight is None else \
+        pd.to_numeric(weight, errors="coerce").fillna(1.0).astype("float64")
+    scores["has_profile"] = has_profile(followers)
+    scores = scores.join(assign_bins(scores, fake_threshold, options.relevance_threshold, options.inactive_days,
+                                     list(options.precedence)))
+    return scores, features
+
+
+def score_tables(tables: dict[str, pd.DataFrame], interests: Interests = Interests(),
+                 options: ScoreOptions = ScoreOptions(), model: authenticity.AuthenticityModel | None = None
+                 ) -> ScoreResult:
+    """Score the followers of every account in a set of canonical tables."""
+    followers = tables.get("followers")
+    if followers is None or not len(followers):
+        raise DatasetError("the dataset has no followers to score; ingest a followers list or a users table first")
+    followers = followers.reset_index(drop=True)
+    if not has_profile(followers).any():
+        raise DatasetError("the followers in this dataset carry no profile (no counts, dates, bio or location: an "
+                           "X archive's follower.js, for one, lists ids only), so there is nothing to judge them on; "
+                           "add their profiles, e.g. a table of v1.1 user objects via `python -m helpers ingest`")
+    model = model or authenticity.load()
+    fake_threshold = model.threshold if options.fake_threshold is None else options.fake_threshold
+    scores, features = follower_scores(followers, tables, interests, options, model, fake_threshold)
+    summary = account_quality(scores).merge(nqi_with_ci(scores), on="account_id", how="left")
+    summary["fake_threshold"] = fake_threshold
+    summary["relevance_threshold"] = options.relevance_threshold
+    summary["inactive_days"] = options.inactive_days
+    return ScoreResult(scores, summary, _notes(scores, interests, features))
+
+
+def _notes(scores: pd.DataFrame, interests: Interests, features: pd.DataFrame) -> list[str]:
+    """What the user should know about the inputs that were missing."""
+    notes = [interests.describe()]
+    if scores["relevance"].isna().all():
+        notes.append("relevance unknown for every follower: no interests file, no posts or bio of the account, or "
+                     "no bio or location of the followers")
+    if interests.ignored:
+        notes.append(f"interests keys ignored (not one of topics, keywords, places, languages): "
+                     f"{', '.join(interests.ignored)}")
+    missing = [c for c in features.columns if features[c].isna().all()]
+    if missing:
+        notes.append(f"authenticity features unknown for every follower (left missing, not 0): {', '.join(missing)}")
+    no_p = int(scores["p_fake"].isna().sum())
+    if no_p:
+        notes.append(f"{no_p:,} follower(s) have no follower/following/post counts: p_fake left null")
+    if scores["interactions"].isna().all():
+        notes.append("no interactions in the dataset: nobody can be binned 'engaged'")
+    if scores["followed_back"].isna().all():
+        notes.append("reciprocity unknown (no followed_back and no following list): NQI leaves it out")
+    if (scores["bin"] == "unknown").any():
+        notes.append(f"{int((scores['bin'] == 'unknown').sum()):,} follower(s) have no profile data at all: "
+                     "bin 'unknown'")
+    return notes
+
+
+def score_dataset(name: str | Path, interests: str | Path | None = None, options: ScoreOptions = ScoreOptions(),
+                  write: bool = True) -> ScoreResult:
+    """Score a dataset and (by default) add follower_quality and account_quality to it."""
+    ds = dataset.load(name)
+    chosen = resolve_interests(interests, ds.path)
+    result = score_tables(ds.tables, chosen, options)
+    if write:
+        note = (f"scored {len(result.follower_quality):,} followers on "
+                f"{dt.datetime.now(dt.timezone.utc).isoformat(timespec='seconds')}: {chosen.describe()}")
+        dataset.add_tables(ds.path, {"follower_quality": result.follower_quality,
+                                     "account_quality": result.account_quality}, note)
+    return result

@@ -1,0 +1,206 @@
+"""The reports in a real browser: from the index, every link resolves and every figure loads (headless Chromium)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import shutil
+import subprocess
+import tempfile
+from html import unescape
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from helpers import hypotheses
+from helpers.reports.run import run_analyses
+from helpers.sample import build_sample, load_config
+
+SMALL = {"days": 90, "cohort": {"accounts": 40, "followers_sampled": 30, "posts_per_account": 20},
+         "focal": {"curation_start_day": 10, "curation_end_day": 80, "purge_day": 50, "posts_per_day": 1.0}}
+PNG = b"\x89PNG\r\n\x1a\n"
+# Appended to a copy of each page: once loaded, the browser lists the images it could not decode.
+PROBE = ("<script>window.addEventListener('load',function(){var b=[],im=document.images;"
+         "for(var i=0;i<im.length;i++){if(!(im[i].complete&&im[i].naturalWidth>0))b.push(im[i].src.slice(0,80));}"
+         "var d=document.createElement('pre');d.id='qvq-probe';"
+         "d.textContent=JSON.stringify({images:im.length,broken:b});document.body.appendChild(d);});</script>")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", "--no-first-run", "--virtual-time-budget=5000", "--dump-dom"]
+
+
+def _chromium() -> str:
+    """The headless browser, or skip."""
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not found:
+        pytest.skip("chromium is not installed (Debian: apt-get install chromium; `make test` installs it)")
+    return found
+
+
+class _Page(HTMLParser):
+    """Links, image sources and element ids of one HTML page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+        self.images: list[str] = []
+        self.ids: set[str] = set()
+        self.probe: list[str] = []
+        self._in_probe = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        for key in ("id", "name"):
+            if a.get(key):  # ids may be stored percent-encoded (nbconvert's heading anchors) or not
+                self.ids |= {a[key], unquote(a[key])}
+        if tag == "a" and a.get("href") is not None:
+            self.links.append(a["href"])
+        if tag == "img":
+            self.images.append(a.get("src") or "")
+        self._in_probe = tag == "pre" and a.get("id") == "qvq-probe"
+
+    def handle_data(self, data: str) -> None:
+        if self._in_probe:
+            self.probe.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_probe = False
+
+
+def browse(page: Path, browser: str) -> _Page:
+    """Load a copy of a page (beside it, so relative links hold) with the probe, in headless Chromium."""
+    html = page.read_text(encoding="utf-8")
+    cut = html.rfind("</body>")
+    probe_page = page.with_name(f".probe-{page.name}")
+    probe_page.write_text(html[:cut] + PROBE + html[cut:] if cut >= 0 else html + PROBE, encoding="utf-8")
+    try:
+        with tempfile.TemporaryDirectory(prefix="qvq-chromium-") as profile:
+            dom = subprocess.run([browser, *FLAGS, f"--user-data-dir={profile}", probe_page.as_uri()],
+                                 capture_output=True, text=True, timeout=120, check=True).stdout
+    finally:
+        probe_page.unlink(missing_ok=True)
+    parsed = _Page()
+    parsed.feed(dom)
+    return parsed
+
+
+def link_problems(page: Path, parsed: _Page) -> tuple[list[str], list[Path]]:
+    """(problems, local HTML pages linked) of one page's links."""
+    problems, pages = [], []
+    for href in parsed.links:
+        parts = urlsplit(href)
+        if parts.scheme in ("http", "https"):
+            if not parts.netloc:
+                problems.append(f"{page.name}: malformed web link {href!r}")
+        elif parts.scheme == "mailto":
+            continue
+        elif parts.scheme not in ("", "file"):
+            problems.append(f"{page.name}: link with scheme {parts.scheme!r}: {href!r}")
+        elif not parts.path:
+            if parts.fragment and not {parts.fragment, unquote(parts.fragment)} & parsed.ids:
+                problems.append(f"{page.name}: anchor #{parts.fragment} is not on the page")
+        else:
+            target = Path(unquote(parts.path)) if parts.scheme == "file" else page.parent / unquote(parts.path)
+            if not target.exists():
+                problems.append(f"{page.name}: link {href!r} points to a missing file")
+            elif target.suffix == ".html":
+                pages.append(target.resolve())
+    return problems, pages
+
+
+def image_problems(page: Path, parsed: _Page) -> list[str]:
+    """Images whose data cannot be decoded or whose file is missing, and what the browser could not show."""
+    problems = []
+    for src in parsed.images:
+        if src.startswith("data:"):
+            header, _, payload = src.partition(",")
+            try:
+                data = base64.b64decode(payload, validate=True) if header.endswith(";base64") else payload.encode()
+            except binascii.Error:
+                problems.append(f"{page.name}: an embedded image is not valid base64")
+                continue
+            if header.startswith("data:image/png") and not data.startswith(PNG):
+                problems.append(f"{page.name}: an embedded PNG lacks the PNG signature")
+        elif not (page.parent / unquote(urlsplit(src).path)).is_file():
+            problems.append(f"{page.name}: image {src[:80]!r} is missing")
+    probe = json.loads("".join(parsed.probe)) if parsed.probe else None
+    if probe is None:
+        problems.append(f"{page.name}: the page did not finish loading in the browser")
+    elif probe["broken"] or probe["images"] != len(parsed.images):
+        problems.append(f"{page.name}: the browser could not show {probe['broken']}")
+    return problems
+
+
+def crawl(index: Path, browser: str) -> tuple[list[Path], list[str], int]:
+    """Every page reachable from the index, the problems found, and how many images were checked."""
+    seen, todo, problems, images = [], [index.resolve()], [], 0
+    while todo:
+        page = todo.pop(0)
+        if page in seen:
+            continue
+        seen.append(page)
+        parsed = browse(page, browser)
+        found, linked = link_problems(page, parsed)
+        problems += found + image_problems(page, parsed)
+        images += len(parsed.images)
+        todo += linked
+    return seen, problems, images
+
+
+def test_the_checker_catches_a_broken_link_a_broken_figure_and_a_missing_anchor(tmp_path: Path):
+    browser = _chromium()
+    good = base64.b64encode(PNG + b"not really a picture").decode()
+    (tmp_path / "other.html").write_text("<html><body><p id='here'>other</p></body></html>")
+    page = tmp_path / "index.html"
+    page.write_text(f"<html><body><a href='other.html'>ok</a><a href='gone.html'>gone</a><a href='#nowhere'>x</a>"
+                    f"<a href='other.html#here'>ok</a><img src='data:image/png;base64,{good}'>"
+                    "<img src='data:image/png;base64,AAAA'><img src='missing.png'></body></html>")
+    pages, problems, images = crawl(page, browser)
+    assert {p.name for p in pages} == {"index.html", "other.html"} and images == 3
+    assert any("gone.html" in p for p in problems) and any("#nowhere" in p for p in problems)
+    assert any("lacks the PNG signature" in p for p in problems)
+    assert any("missing.png" in p and "is missing" in p for p in problems)
+    assert any("browser could not show" in p for p in problems)
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Reports of the first analysis, the rOpenSci case (if registered) and the summary, on a small sample."""
+    root = tmp_path_factory.mktemp("browser")
+    sample = build_sample(load_config(overrides=SMALL), root / "small")
+    registered = hypotheses.analyses()
+    only = [registered[0].notebook] + [a.notebook for a in registered
+                                       if a.summary or a.notebook == "40_case_ropensci"]
+    return run_analyses(str(sample), root / "reports", only=only, progress=False)
+
+
+def test_every_link_from_the_index_resolves_and_every_figure_loads(reports: Path):
+    browser = _chromium()
+    pages, problems, images = crawl(reports / "index.html", browser)
+    assert not problems, "\n".join(problems)
+    reached = {p.name for p in pages}
+    run = {p.name for p in reports.glob("*.html")} - {"index.html"}
+    assert run and run <= reached, f"reports not linked from the index: {sorted(run - reached)}"
+    assert images >= len(run) - 1, "the analysis reports show figures"  # the summary may have no estimate to plot
+
+
+def test_the_index_lists_every_hypothesis_with_its_finding_and_the_dataset(reports: Path):
+    html = (reports / "index.html").read_text()
+    text = unescape(html)
+    for result in hypotheses.load_results(reports / "results"):
+        assert result["id"] in text
+        if result.get("verdict") != "not run":
+            assert result["finding"] in text
+    assert "SIMULATED DATA" in html and "Inputs:" in html and "Rows:" in html
+    assert "Quantity or quality?" in html and 'href="summary.json"' in html
+
+
+def test_reports_read_without_code_and_say_which_data_they_use(reports: Path):
+    for page in reports.glob("*.html"):
+        text = page.read_text()
+        assert "from helpers" not in text and "hl-ipython3" not in text, f"{page.name} shows code"
+        assert "Traceback" not in text, page.name
+        if page.name != "index.html":
+            assert "Dataset:" in text and "Rows:" in text, f"{page.name} does not state its dataset"
