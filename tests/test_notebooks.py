@@ -8,7 +8,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers import dataset, hypotheses, paths
+from helpers import hypotheses, paths
 from helpers.reports.run import run_analyses
 from helpers.sample import build_sample, load_config
 

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from helpers import dataset
-from helpers.ingest import access_log, ga4_csv, jetpack_csv, matomo_csv, plausible_csv, registry, ua_csv
+from helpers.ingest import access_log, ga4_csv, jetpack_csv, matomo_csv, registry, ua_csv
 from helpers.ingest.pipeline import ingest
 
 

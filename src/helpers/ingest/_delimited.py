@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from helpers.errors import InputError
-from helpers.ingest.sources import is_private_name, head_text, read_text
+from helpers.ingest.sources import head_text, is_private_name, read_text  # noqa: F401 (re-exported for readers)
 
 DELIMITERS = (",", "\t", ";")
 HEADER_SEARCH_LINES = 12  # LinkedIn's Connections.csv puts a 3-line "Notes:" preamble and a blank line first

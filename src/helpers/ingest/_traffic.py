@@ -301,3 +301,13 @@ def period_note(file: Path | str, period: tuple[dt.date | None, dt.date | None],
     if period[0] or period[1]:
         return f"{file}: no per-day dates; traffic covers {period[0]} to {period[1]} (period_start/period_end)"
     return f"{file}: no per-day dates and no stated period; date, period_start and period_end are null"
+
+
+def read_all(paths: list[Path], ctx: Context, read_file) -> ReadResult:
+    """Read every file of one web-analytics format with its read_file() into one traffic table."""
+    result = ReadResult()
+    rows: list[dict] = []
+    for path in paths:
+        rows += read_file(path, ctx, result)
+    result.tables["traffic"] = frame(rows)
+    return result

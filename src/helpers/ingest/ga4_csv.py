@@ -62,9 +62,4 @@ def read_file(path: Path, ctx: Context, result: ReadResult) -> list[dict]:
 
 def read(paths: list[Path], ctx: Context) -> ReadResult:
     """Read GA4 CSV downloads into the traffic table."""
-    result = ReadResult()
-    rows: list[dict] = []
-    for path in paths:
-        rows += read_file(path, ctx, result)
-    result.tables["traffic"] = t.frame(rows)
-    return result
+    return t.read_all(paths, ctx, read_file)

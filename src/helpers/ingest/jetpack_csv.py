@@ -106,9 +106,4 @@ def _row(cells: list[str], module: str, views: int | None, site: str, period: tu
 
 def read(paths: list[Path], ctx: Context) -> ReadResult:
     """Read Jetpack stats CSVs into the traffic table."""
-    result = ReadResult()
-    rows: list[dict] = []
-    for path in paths:
-        rows += read_file(path, ctx, result)
-    result.tables["traffic"] = t.frame(rows)
-    return result
+    return t.read_all(paths, ctx, read_file)
