@@ -67,7 +67,8 @@ def _estimate_cell(r: dict, q: object) -> str:
     """Estimate, interval, q and n of one result, in one muted line."""
     if r.get("estimate") is None:
         return ""
-    q_text = f", q = {_fmt(q)}" if isinstance(q, float) else ""
+    # a q that underflowed to 0 is below floating-point resolution, not zero
+    q_text = (f", q {'< 1e-16' if q < 1e-16 else '= ' + _fmt(q)}" if isinstance(q, float) else "")
     return (f"<span class='muted'>{_fmt(r.get('estimate'))} (95% CI {_fmt(r.get('ci_low'))} to "
             f"{_fmt(r.get('ci_high'))}{q_text}, n = {_fmt(r.get('n'))})</span>")
 
