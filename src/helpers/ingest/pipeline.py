@@ -87,19 +87,35 @@ def _expand(given: Path, workdir: Path) -> tuple[Path, list[Group], list[str]]:
     return root, groups, skipped
 
 
-def _dedupe(tables: dict[str, pd.DataFrame], result: ReadResult, seen: dict[str, set], source: str) -> None:
-    """Drop rows whose key an earlier input already gave, recording each in rejects."""
+def _dedupe(result: ReadResult, seen: dict[str, set], source: str, merges: dict[str, list]) -> None:
+    """Take out rows whose key was already read; one an earlier input gave is kept to fill that row's gaps."""
     for table, keys in schemas.KEYS.items():
         df = result.tables.get(table)
         if df is None or df.empty or not set(keys) <= set(df.columns):
             continue
         key = df[keys].astype(str).agg("\x1f".join, axis=1)
-        dup = key.isin(seen.setdefault(table, set())) | key.duplicated()
+        earlier = key.isin(seen.setdefault(table, set()))
+        dup = earlier | key.duplicated()
         for idx in df.index[dup]:
-            result.reject(source, f"{table} row {idx}", table, f"duplicate {'/'.join(keys)} already read",
-                          df.loc[idx].to_dict())
+            reason = (f"duplicate {'/'.join(keys)} of a row from an earlier input: merged into it (its values "
+                      "fill that row's unknown columns)" if earlier[idx] else
+                      f"duplicate {'/'.join(keys)} within this input")
+            result.reject(source, f"{table} row {idx}", table, reason, df.loc[idx].to_dict())
+        merges.setdefault(table, []).append(df.loc[earlier & ~key.duplicated()])
         result.tables[table] = df.loc[~dup]
         seen[table].update(key[~dup])
+
+
+def _fill_gaps(table: str, df: pd.DataFrame, extra: list[pd.DataFrame]) -> pd.DataFrame:
+    """Fill unknown values of rows with those of later duplicates (e.g. an archive's posts with analytics)."""
+    extra = [schemas.conform(table, e) for e in extra if not e.empty]
+    if not extra:
+        return df
+    keys = schemas.KEYS[table]
+    more = pd.concat(extra, ignore_index=True).drop_duplicates(keys).set_index(keys)
+    base = df.set_index(keys)
+    filled = base.combine_first(more.reindex(columns=base.columns)).loc[base.index]
+    return schemas.conform(table, filled.reset_index())
 
 
 def _shown(text: str, root: Path, given: Path) -> str:
@@ -143,6 +159,7 @@ def ingest(inputs: list[str | Path], out: str | Path, *, pseudonymise: bool = Tr
     """Read every input into one canonical dataset; return its path and the per-input summary."""
     ctx = Context(options=options or {})
     seen: dict[str, set] = {}
+    merges: dict[str, list[pd.DataFrame]] = {}
     collected: dict[str, list[pd.DataFrame]] = {}
     rejects: list[dict] = []
     entries: list[dict] = []
@@ -156,7 +173,7 @@ def ingest(inputs: list[str | Path], out: str | Path, *, pseudonymise: bool = Tr
             for group in groups:
                 result = _read(group, ctx, root, given)
                 shown = str(given)
-                _dedupe(result.tables, result, seen, shown)
+                _dedupe(result, seen, shown, merges)
                 for table, df in result.tables.items():
                     collected.setdefault(table, []).append(df)
                 rejects += result.rejects
@@ -172,6 +189,7 @@ def ingest(inputs: list[str | Path], out: str | Path, *, pseudonymise: bool = Tr
                 })
     tables = {t: pd.concat([schemas.conform(t, d) for d in dfs], ignore_index=True)
               for t, dfs in collected.items() if t in schemas.COLUMNS}
+    tables = {t: _fill_gaps(t, df, merges.get(t, [])) if t in schemas.KEYS else df for t, df in tables.items()}
     tables["rejects"] = pd.DataFrame(rejects, columns=list(schemas.COLUMNS["rejects"]))
     if pseudonymise:
         tables["rejects"] = _mask_rejects(tables["rejects"])
