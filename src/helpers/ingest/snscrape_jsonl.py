@@ -8,14 +8,12 @@ is decided in _x_api_tweets (see there); quoted and retweeted tweets embedded in
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from helpers.errors import InputError
 from helpers.ingest import _x_api_tweets as api
 from helpers.ingest import _x_values as xv
 from helpers.ingest.base import Context, ReadResult
-from helpers.ingest.sources import head_text, read_text
+from helpers.ingest.sources import head_text, json_lines
 
 FORMAT = "snscrape_jsonl"
 SCOPE = "file"
@@ -133,19 +131,7 @@ def read(paths: list[Path], ctx: Context) -> ReadResult:
     result = ReadResult()
     collected = api.Collected()
     for path in map(Path, paths):
-        text = read_text(path).lstrip("\ufeff")
-        if not text.strip():
-            raise InputError(path, None, "is empty", REDOWNLOAD)
-        for number, line in enumerate(text.split("\n"), start=1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(path, f"line {number}, column {exc.colno}", f"is not complete JSON ({exc.msg})",
-                                 REDOWNLOAD) from exc
-            except RecursionError as exc:
-                raise InputError(path, f"line {number}", "nests JSON too deeply", REDOWNLOAD) from exc
+        for number, obj in json_lines(path, REDOWNLOAD):
             _line(obj, collected, result, str(path), f"line {number}")
     result.tables = api.tables(collected, ctx.options, result, {str(p): None for p in paths})
     return result

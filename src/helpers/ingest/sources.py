@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import codecs
+import json
 import os
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from helpers.errors import InputError
@@ -93,3 +95,20 @@ def is_private_name(path: Path) -> bool:
     """Whether a file's name says it holds private data (messages, e-mail, phone, logins, IP audit)."""
     name = path.name.lower().replace(" ", "_")
     return any(part in name for part in PRIVATE_NAME_PARTS)
+
+
+def json_lines(path: Path, redownload: str) -> Iterator[tuple[int, object]]:
+    """(line number, parsed value) for each non-blank line of a JSONL file; a broken line is a clear error."""
+    text = read_text(path).lstrip("\ufeff")
+    if not text.strip():
+        raise InputError(path, None, "is empty", redownload)
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            yield number, json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(path, f"line {number}, column {exc.colno}", f"is not complete JSON ({exc.msg})",
+                             redownload) from exc
+        except RecursionError as exc:
+            raise InputError(path, f"line {number}", "nests JSON too deeply", redownload) from exc

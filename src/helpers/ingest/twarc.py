@@ -15,12 +15,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.errors import InputError
 from helpers.ingest import _csv_records
 from helpers.ingest import _x_api_tweets as api
 from helpers.ingest import _x_values as xv
 from helpers.ingest.base import Context, ReadResult
-from helpers.ingest.sources import head_text, read_text
+from helpers.ingest.sources import head_text, json_lines
 
 FORMAT = "twarc"
 SCOPE = "file"
@@ -212,23 +211,11 @@ def _retrieved(value: object) -> pd.Timestamp | None:
 
 def _read_jsonl(path: Path, collected: api.Collected, result: ReadResult) -> pd.Timestamp | None:
     """Collect every line of a twarc2 JSONL file; returns when it was retrieved (the latest page)."""
-    text = read_text(path).lstrip("\ufeff")
-    if not text.strip():
-        raise InputError(path, None, "is empty", REDOWNLOAD)
     latest = None
-    for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
-        try:
-            page = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(path, f"line {number}, column {exc.colno}", f"is not complete JSON ({exc.msg})",
-                             REDOWNLOAD) from exc
-        except RecursionError as exc:
-            raise InputError(path, f"line {number}", "nests JSON too deeply", REDOWNLOAD) from exc
+    for number, page in json_lines(path, REDOWNLOAD):
         if not isinstance(page, dict):
             result.read_counts["posts"] = result.read_counts.get("posts", 0) + 1
-            result.reject(path, f"line {number}", "posts", "line is not a twarc response page, tweet or user", line)
+            result.reject(path, f"line {number}", "posts", "line is not a twarc response page, tweet or user", page)
             continue
         _page(page, collected, result, str(path), number)
         stamp = _retrieved((page.get("__twarc") or {}).get("retrieved_at") if isinstance(page.get("__twarc"), dict)
