@@ -132,6 +132,8 @@ def _read(group: Group, ctx: Context, root: Path, given: Path) -> ReadResult:
                          exc.todo) from exc
     for reject in result.rejects:
         reject["source_file"] = _shown(reject["source_file"], root, given)
+        if root != given:  # inside a zip, a place is named from the archive's top, as the user sees it
+            reject["location"] = str(reject["location"]).replace(f"{root}/", "")
     result.notes = [_shown(n, root, given) for n in result.notes]
     return result
 

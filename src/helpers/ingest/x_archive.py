@@ -33,19 +33,14 @@ def detect(path: Path) -> bool:
         return False
 
 
-def _unzipped(root: Path) -> bool:
-    """Whether the archive was unzipped by the ingest pipeline into a temporary folder (whose name means nothing)."""
-    return any(part.startswith("qvq-ingest-") for part in root.parts)
-
-
 def _shown(path: Path, root: Path) -> str:
-    """How to name a file to the user: its path, or its place inside the archive when it was unzipped."""
-    return path.relative_to(root).as_posix() if _unzipped(root) else str(path)
+    """How to name a file to the user (the pipeline turns a zip's extraction folder back into the zip's path)."""
+    return str(path)
 
 
 def _label(root: Path) -> str:
     """How to name the archive itself to the user."""
-    return "the X archive" if _unzipped(root) else str(root)
+    return str(root)
 
 
 def _add(result: ReadResult, table: str, rows: int) -> None:
