@@ -33,12 +33,22 @@ def test_analyses_on_a_dataset_missing_a_table_names_it_and_keeps_what_exists(tm
     assert _run("sample", "--out", str(ds), "--config", str(_small_config(tmp_path))).returncode == 0
     (ds / "traffic.parquet").unlink()
     reports = tmp_path / "r"
+    out = _run("analyses", "--dataset", str(ds), "--out", str(reports), cwd=tmp_path)
+    assert out.returncode == 2 and "traffic" in out.stderr and "Traceback" not in out.stderr
+    assert (ds / "posts.parquet").is_file()
+
+
+def test_analyses_refuses_a_report_folder_it_did_not_write(tmp_path):
+    ds = tmp_path / "ds"
+    assert _run("sample", "--out", str(ds), "--config", str(_small_config(tmp_path))).returncode == 0
+    reports = tmp_path / "r"
     reports.mkdir()
     (reports / "keep.html").write_text("earlier report")
     out = _run("analyses", "--dataset", str(ds), "--out", str(reports), cwd=tmp_path)
-    assert out.returncode == 2 and "traffic" in out.stderr and "Traceback" not in out.stderr
+    lines = [line for line in out.stderr.splitlines() if line.strip()]
+    assert out.returncode == 2 and len(lines) == 1 and "not hold reports written by this tool" in lines[0]
+    assert [p.name for p in reports.iterdir()] == ["keep.html"]
     assert (reports / "keep.html").read_text() == "earlier report"
-    assert (ds / "posts.parquet").is_file()
 
 
 def test_the_sample_command_works_from_any_working_directory(tmp_path):

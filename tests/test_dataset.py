@@ -75,7 +75,7 @@ def test_a_write_that_fails_halfway_leaves_the_previous_dataset_intact(tmp_path,
     monkeypatch.setattr(pd.DataFrame, "to_parquet", failing)
     changed = _tables()
     changed["accounts"].loc[0, "followers_count"] = 99
-    with pytest.raises(OSError):
+    with pytest.raises(DatasetError, match="could not write the dataset"):
         dataset.write(changed, tmp_path / "d", pseudonymised=False)
     assert {p.name: p.read_bytes() for p in target.iterdir()} == before
     assert [p.name for p in tmp_path.iterdir()] == ["d"], "no temporary folder is left behind"

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import pkgutil
 import sys
 
 from helpers import commands
 from helpers.errors import UserError
+
+PLAIN_OS_ERRORS = {
+    errno.ENOSPC: "the disk is full: free some space and run the command again",
+    errno.EACCES: "permission denied: run as a user who may read and write these files, or choose other folders",
+    errno.EROFS: "the file system is read-only: choose a folder you can write to",
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -36,6 +43,12 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except OSError as exc:
+        if exc.errno not in PLAIN_OS_ERRORS:
+            raise
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"error: {PLAIN_OS_ERRORS[exc.errno]}{where}; nothing half-written was kept.", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("interrupted: nothing half-written was kept; run the same command again to continue.",
               file=sys.stderr)

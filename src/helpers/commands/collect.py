@@ -73,7 +73,7 @@ def _finish(args: argparse.Namespace, cohort, stats: dict | None, replay_demo: b
     """Write the dataset, print what happened, and return the exit code."""
     from helpers.collect import cohort as cohort_mod
 
-    out = args.out or dataset.resolve(args.dataset)
+    out = dataset.target(args.dataset, args.out)
     if cohort.interrupted and not cohort.collected:
         print("interrupted before any account was complete: nothing was written; run the same command again to "
               "continue from the cache.", file=sys.stderr)

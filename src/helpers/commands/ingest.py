@@ -22,7 +22,7 @@ def run(args: argparse.Namespace) -> int:
     """Ingest the given paths and print what was read."""
     from helpers.ingest.pipeline import ingest, summary_lines
 
-    out = args.out or dataset.resolve(args.dataset)
+    out = dataset.target(args.dataset, args.out)
     options = _options(args.set)
     if args.site:
         options["site"] = args.site
@@ -40,8 +40,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "zip, a folder or a single file; its format is detected from its content.")
     p.add_argument("paths", nargs="+", metavar="PATH", help="export files, folders or zip archives")
     p.add_argument("--dataset", required=True, metavar="NAME",
-                   help=f"dataset name: written to {paths.PROCESSED}/NAME unless --out is given")
-    p.add_argument("--out", metavar="DIR", help="write the dataset to this folder instead")
+                   help=f"dataset name (letters, digits, - and _; at most 64): written to {paths.PROCESSED}/NAME "
+                        "unless --out is given; a value with / or . is taken as a folder path")
+    p.add_argument("--out", metavar="DIR",
+                   help="write the dataset to this folder instead (relative to the current folder); it must not "
+                        "exist yet, be empty, or be a dataset this tool wrote: anything else is refused")
     p.add_argument("--no-pseudonymise", action="store_true",
                    help="keep third parties' ids and handles as exported (default: keyed-hash pseudonyms)")
     p.add_argument("--site", metavar="HOST", help="the blog's host name, for web-analytics inputs")

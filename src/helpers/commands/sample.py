@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import time
 
+from pathlib import Path
+
 from helpers import paths
 
 
@@ -15,7 +17,7 @@ def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     cfg = load_config(args.config, seed=args.seed, no_quality_effect=args.no_quality_effect,
                       no_quantity_effect=args.no_quantity_effect)
-    out = build_sample(cfg, args.out)
+    out = build_sample(cfg, Path(args.out))
     print(f"simulated sample (seed {cfg['seed']}) written to {out} in {time.perf_counter() - started:.1f} s")
     return 0
 
@@ -26,7 +28,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                        description="Simulate a focal account (curated growth, a spam purge, a growing blog) and a "
                                    "cross-platform cohort, with planted effects written to truth.json.")
     p.add_argument("--out", default=str(paths.PROCESSED / "sample"), metavar="DIR",
-                   help="dataset folder to write (default: data/processed/sample)")
+                   help="dataset folder to write (default: data/processed/sample); it must not exist yet, be "
+                        "empty, or be a dataset this tool wrote: anything else is refused")
     p.add_argument("--seed", type=int, metavar="N", help="random seed (default: the config's seed)")
     p.add_argument("--config", metavar="FILE",
                    help="TOML file overriding data/sample/config.toml (any subset of its keys)")
