@@ -122,6 +122,14 @@ def test_an_empty_folder_and_a_dataset_of_ours_are_replaced(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["empty"], "no leftovers beside the dataset"
 
 
+def test_the_users_own_interests_file_in_a_dataset_is_kept_when_the_tool_replaces_it(tmp_path):
+    target = dataset.write(_tables(1), tmp_path / "d", pseudonymised=False)
+    (target / "interests.toml").write_text('topics = ["SEO"]\n')
+    dataset.add_tables(target, {"follower_quality": pd.DataFrame({"x": [1]})})
+    dataset.write(_tables(2), target, pseudonymised=False)
+    assert (target / "interests.toml").read_text() == 'topics = ["SEO"]\n'
+
+
 def test_scores_added_to_a_dataset_are_listed_so_the_folder_stays_ours(tmp_path):
     target = dataset.write(_tables(), tmp_path / "d", pseudonymised=False)
     dataset.add_tables(target, {"follower_quality": pd.DataFrame({"x": [1]})})
@@ -193,6 +201,21 @@ def test_a_second_writer_stops_with_a_plain_sentence_while_the_first_holds_the_d
     assert dataset.load(target).accounts["followers_count"].tolist() == [1]
     dataset.write(_tables(3), target, pseudonymised=False)  # free again once the first is done
     assert dataset.load(target).accounts["followers_count"].tolist() == [3]
+
+
+def test_a_second_ingest_into_a_dataset_being_written_stops_at_once_with_one_line(tmp_path):
+    target = dataset.write(_tables(1), tmp_path / "d", pseudonymised=False)
+    first = subprocess.Popen([sys.executable, "-c", HOLD, str(target)], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, text=True)
+    try:
+        assert first.stdout.readline().strip() == "held"
+        out = _ingest("--out", str(target), "--dataset", "d", cwd=tmp_path, root=tmp_path / "project")
+    finally:
+        first.communicate("")
+    lines = [line for line in out.stderr.splitlines() if line.strip()]
+    assert out.returncode == 2 and len(lines) == 1 and "being written by another run" in lines[0], out.stderr
+    assert "dataset written" not in out.stdout
+    assert dataset.load(target).accounts["followers_count"].tolist() == [1]
 
 
 def test_a_full_disk_is_one_plain_line_and_the_old_dataset_stays(tmp_path, monkeypatch, capsys):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import tomllib
@@ -62,7 +63,11 @@ def test_environment_yml_installs_the_lock_and_the_package_on_the_same_python():
 
 
 def test_make_help_lists_every_target_from_another_folder(tmp_path):
-    out = subprocess.run(["make", "-C", str(tmp_path), "-f", str(paths.ROOT / "Makefile"), "help"],
-                         capture_output=True, text=True, check=True).stdout
+    # run as a user would, not as a child of `make test`: an inherited MAKEFLAGS (jobserver, -w) changes make
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")}
+    run = subprocess.run(["make", "-C", str(tmp_path), "-f", str(paths.ROOT / "Makefile"), "help"],
+                         capture_output=True, text=True, env=env)
+    assert run.returncode == 0, f"make help failed: {run.stderr}"
+    out = run.stdout
     for target in ["install", "sample", "ingest", "analyses", "test", "lock", "clean"]:
         assert re.search(rf"^\s+{target}\s+\S", out, re.M), target

@@ -9,6 +9,7 @@ import json
 import os
 import re
 import shutil
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,6 +47,11 @@ def resolve(dataset: str | os.PathLike) -> Path:
 def target(name: str, out: str | None = None) -> Path:
     """Where a command writes: --out as a path when given, else the dataset name or path."""
     return Path(out).expanduser().absolute() if out else resolve(name)
+
+
+def claim(out: str | os.PathLike) -> AbstractContextManager[Path]:
+    """Hold a dataset target for a whole command: refused up front if foreign, a second run stops at once."""
+    return folder.claim(resolve(out))
 
 
 def _check_accounting(inputs: list[dict]) -> None:
@@ -150,6 +156,8 @@ def _write_folder(target: Path, frames: dict[str, pd.DataFrame], texts: dict[str
         for name in (manifest["files"] if copy_from else []):
             if name not in frames and (copy_from / name).is_file():
                 shutil.copy2(copy_from / name, tmp / name)
+        for path in folder.user_files(target, manifest["files"]) if target.is_dir() else []:
+            shutil.copy2(path, tmp / path.name)
         for name, df in frames.items():
             df.to_parquet(tmp / name, index=False, engine="pyarrow")
         for name, text in texts.items():

@@ -27,6 +27,7 @@ from helpers.errors import DatasetError
 MANIFEST = "manifest.json"
 FORMAT = "qvq-dataset"  # the marker in manifest.json that says this tool wrote the folder
 FORMAT_VERSION = 1
+USER_FILES = ("interests.toml",)  # files a user may put in a dataset folder: kept when the tool replaces it
 PARTIAL = ".qvq-partial"  # marks a sibling folder being written, so a later run knows it may remove it
 _LOCKS: dict[Path, filelock.FileLock] = {}
 
@@ -53,8 +54,13 @@ def is_ours(folder: Path) -> bool:
 
 def _strangers(folder: Path) -> list[str]:
     """Entries of a dataset folder that its manifest does not list: someone else put them there."""
-    listed = set((_manifest(folder) or {}).get("files", [])) | {MANIFEST}
+    listed = set((_manifest(folder) or {}).get("files", [])) | {MANIFEST, *USER_FILES}
     return sorted(p.name for p in folder.iterdir() if p.name not in listed)
+
+
+def user_files(folder: Path, written: list[str]) -> list[Path]:
+    """The user's own files in a dataset folder (e.g. interests.toml) that a new version must carry over."""
+    return [folder / n for n in USER_FILES if n not in written and (folder / n).is_file()]
 
 
 def refusal(target: Path) -> str | None:

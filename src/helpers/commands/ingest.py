@@ -26,7 +26,8 @@ def run(args: argparse.Namespace) -> int:
     options = _options(args.set)
     if args.site:
         options["site"] = args.site
-    path, entries = ingest(args.paths, out, pseudonymise=not args.no_pseudonymise, options=options)
+    with dataset.claim(out):  # refuse a foreign folder, or a second run on the same dataset, before reading
+        path, entries = ingest(args.paths, out, pseudonymise=not args.no_pseudonymise, options=options)
     print("\n".join(summary_lines(entries)))
     print(f"dataset written to {path}")
     return 0

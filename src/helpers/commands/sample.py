@@ -7,7 +7,7 @@ import time
 
 from pathlib import Path
 
-from helpers import paths
+from helpers import dataset, paths
 
 
 def run(args: argparse.Namespace) -> int:
@@ -17,7 +17,8 @@ def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     cfg = load_config(args.config, seed=args.seed, no_quality_effect=args.no_quality_effect,
                       no_quantity_effect=args.no_quantity_effect)
-    out = build_sample(cfg, Path(args.out))
+    with dataset.claim(Path(args.out)):
+        out = build_sample(cfg, Path(args.out))
     print(f"simulated sample (seed {cfg['seed']}) written to {out} in {time.perf_counter() - started:.1f} s")
     return 0
 

@@ -7,7 +7,7 @@ import argparse
 
 import pandas as pd
 
-from helpers import paths
+from helpers import dataset, paths
 
 
 def _pct(value: float) -> str:
@@ -41,7 +41,8 @@ def run(args: argparse.Namespace) -> int:
 
     options = ScoreOptions(inactive_days=args.inactive_days, fake_threshold=args.fake_threshold,
                            relevance_threshold=args.relevance_threshold)
-    result = score_dataset(args.dataset, args.interests, options)
+    with dataset.claim(args.dataset):  # no other run may replace the dataset between reading and adding scores
+        result = score_dataset(args.dataset, args.interests, options)
     for note in result.notes:
         print(f"note: {note}")
     print("\n".join(summary_lines(result.account_quality)))
