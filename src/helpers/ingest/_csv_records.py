@@ -26,7 +26,34 @@ def has_columns(path: Path, required: set[str]) -> bool:
     return bool(names) and {r.lower() for r in required} <= names
 
 
-def records(path: Path) -> tuple[list[str], Iterator[tuple[str, list[str]]]]:
+EXPORT_AGAIN = "Export the file again without editing it."
+
+
+def _why(exc: csv.Error, label: str) -> str:
+    """What a csv error means, in words."""
+    if "field larger than field limit" in str(exc):
+        # No field of a real export comes near the csv module's limit (131,072 characters; X's longest posts
+        # hold 25,000), so the limit stays: a field past it is a quote left open or a file that is no export.
+        return (f"has a field longer than {csv.field_size_limit():,} characters, longer than any field of "
+                f"{label} (a quote left open, or a file edited or made by another program)")
+    return f"is not valid CSV ({exc})"
+
+
+def guarded(reader, path: Path | str, label: str, offset: int = 0, todo: str = EXPORT_AGAIN) -> Iterator[list[str]]:
+    """The rows of a csv.reader; a csv error is one InputError naming the line its record starts on.
+
+    offset: lines of the file before the text the reader reads (line numbers are of the file).
+    """
+    start = offset + 1
+    try:
+        for fields in reader:
+            yield fields
+            start = offset + reader.line_num + 1
+    except csv.Error as exc:
+        raise InputError(path, f"line {start}", _why(exc, label), todo) from exc
+
+
+def records(path: Path, label: str = "a CSV export") -> tuple[list[str], Iterator[tuple[str, list[str]]]]:
     """The header and, lazily, (location, fields) for every non-blank data row of a CSV file."""
     try:
         data = read_text(path)
@@ -36,22 +63,13 @@ def records(path: Path) -> tuple[list[str], Iterator[tuple[str, list[str]]]]:
     if not data.strip():
         raise InputError(path, None, "is empty", "Export the data again; nothing can be read from an empty file.")
     reader = csv.reader(io.StringIO(data, newline=""))
-    try:
-        names = [name.strip().lstrip("\ufeff") for name in next(reader)]
-    except csv.Error as exc:
-        raise InputError(path, "line 1", f"has no readable header row ({exc})",
-                         "Export the file again without editing it.") from exc
+    lines = guarded(reader, path, label)
+    names = [name.strip().lstrip("\ufeff") for name in next(lines, [])]
 
     def rows() -> Iterator[tuple[str, list[str]]]:
         """Data rows with their record number and line."""
-        number = 0
-        try:
-            for fields in reader:
-                number += 1
-                if fields and any(f.strip() for f in fields):
-                    yield f"record {number} (line {reader.line_num})", fields
-        except csv.Error as exc:
-            raise InputError(path, f"line {reader.line_num}", f"is not valid CSV ({exc})",
-                             "Export the file again without editing it.") from exc
+        for number, fields in enumerate(lines, start=1):
+            if fields and any(f.strip() for f in fields):
+                yield f"record {number} (line {reader.line_num})", fields
 
     return names, rows()

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from helpers.errors import InputError
+from helpers.ingest._csv_records import guarded
 from helpers.ingest.sources import head_text, is_private_name, read_text  # noqa: F401 (re-exported for readers)
 
 DELIMITERS = (",", "\t", ";")
@@ -60,17 +60,14 @@ def whole_lines(path: Path) -> list[str]:
     return read_text(path).split("\n")
 
 
-def records(path: Path, lines: list[str], header: Header, escapechar: str | None = None
-            ) -> Iterator[tuple[int, list[str]]]:
+def records(path: Path, lines: list[str], header: Header, escapechar: str | None = None,
+            label: str = "a CSV export") -> Iterator[tuple[int, list[str]]]:
     """(line number, fields) of every non-blank record after the header; csv errors become InputError."""
     body = "\n".join(lines[header.line + 1:])
     reader = csv.reader(io.StringIO(body, newline=""), delimiter=header.delimiter, escapechar=escapechar)
     start = header.line + 2  # 1-based line number of the first record
-    try:
-        for fields in reader:
-            if any(f.strip() for f in fields):
-                yield start, fields
-            start = header.line + 2 + reader.line_num
-    except csv.Error as exc:
-        raise InputError(path, f"line {start}", f"cannot be split into fields ({exc})",
-                         "Export the file again; it looks damaged or was saved by another program.") from exc
+    for fields in guarded(reader, path, label, offset=header.line + 1,
+                          todo="Export the file again; it looks damaged or was saved by another program."):
+        if any(f.strip() for f in fields):
+            yield start, fields
+        start = header.line + 2 + reader.line_num

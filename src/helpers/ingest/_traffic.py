@@ -31,6 +31,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.attribution.channels import classify
+from helpers.ingest._csv_records import guarded
 from helpers.ingest.base import Context, ReadResult
 
 PSEUDO = "report_rows"
@@ -133,14 +134,15 @@ class Block:
         return None
 
 
-def blocks(text: str, delimiter: str = ",") -> tuple[list[str], list[Block]]:
+def blocks(text: str, delimiter: str = ",", *, path: Path | str = "the file", label: str = "a CSV export"
+           ) -> tuple[list[str], list[Block]]:
     """Split a GA/UA-style CSV into its leading comment lines and its tables (blank lines separate them)."""
     preamble: list[str] = []
     out: list[Block] = []
     current: Block | None = None
     pending: list[str] = []
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    for cells in reader:
+    for cells in guarded(reader, path, label):
         if cells and cells[0].lstrip().startswith("#"):
             line = delimiter.join(cells).lstrip()[1:].strip()
             (pending if out or current else preamble).append(line)

@@ -48,7 +48,7 @@ def _row(values: dict[str, str]) -> dict:
 
 def read(path: Path, account_id: str, shown: str, result: ReadResult) -> pd.DataFrame:
     """follower_counts rows of one log; unusable rows go to rejects."""
-    names, rows = _csv_records.records(path)
+    names, rows = _csv_records.records(path, "a monthly log of X analytics")
     lower = [n.lower() for n in names]
     out, seen = [], {}
     read = 0

@@ -40,6 +40,7 @@ from helpers.ingest import _traffic as t
 from helpers.ingest.base import Context, ReadResult
 
 FORMAT = "access_log"
+LABEL = "an Apache or nginx access log (also gzipped)"
 SCOPE = "file"
 PRIORITY = 40
 

@@ -23,6 +23,7 @@ from helpers.ingest.base import Context, ReadResult
 from helpers.ingest.sources import head
 
 FORMAT = "bluesky_car"
+LABEL = "a Bluesky repository (.car)"
 SCOPE = "file"
 PRIORITY = 20
 

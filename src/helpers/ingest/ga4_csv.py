@@ -18,6 +18,7 @@ from helpers.ingest.base import Context, ReadResult
 from helpers.ingest.sources import head_text, read_text
 
 FORMAT = "ga4_csv"
+LABEL = "a Google Analytics 4 CSV download"
 SCOPE = "file"
 PRIORITY = 30
 
@@ -40,7 +41,7 @@ def _title(preamble: list[str]) -> str:
 
 def read_file(path: Path, ctx: Context, result: ReadResult) -> list[dict]:
     """Traffic rows of one GA4 download; every data row accounted for in result."""
-    preamble, tables = t.blocks(read_text(path))
+    preamble, tables = t.blocks(read_text(path), path=path, label=LABEL)
     if not tables:
         raise InputError(path, "its tables", "holds the GA4 banner but no table",
                          "Download the report again from GA4 (Share this report > Download file > CSV).")

@@ -20,10 +20,12 @@ from pathlib import Path
 from helpers.attribution.channels import classify
 from helpers.errors import InputError
 from helpers.ingest import _traffic as t
+from helpers.ingest._csv_records import guarded
 from helpers.ingest.base import Context, ReadResult
 from helpers.ingest.sources import head_text, read_text
 
 FORMAT = "jetpack_csv"
+LABEL = "a Jetpack / WordPress.com Stats CSV"
 SCOPE = "file"
 PRIORITY = 60
 
@@ -64,7 +66,7 @@ def read_file(path: Path, ctx: Context, result: ReadResult) -> list[dict]:
     period = (_date(parts["start"]), _date(parts["end"]))
     site = t.site_for(ctx, parts["site"])
     reader = csv.reader(io.StringIO(read_text(path)))
-    rows = [(f"line {reader.line_num}", cells) for cells in reader if any(c.strip() for c in cells)]
+    rows = [(f"line {reader.line_num}", cells) for cells in guarded(reader, path, LABEL) if any(c.strip() for c in cells)]
     labels = [cells[0] for _, cells in rows if cells]
     parents = {a for a in labels for b in labels if b.startswith(a + " > ")}
     out = []

@@ -30,6 +30,7 @@ from helpers.ingest._times import parse_utc
 from helpers.ingest.base import Context, ReadResult
 
 FORMAT = "linkedin_export"
+LABEL = "a LinkedIn data export (Connections, Shares, Comments)"
 SCOPE = "file"
 PRIORITY = 20
 
@@ -70,7 +71,7 @@ def _records(path: Path, lines: list[str], header: delimited.Header, result: Rea
     text_has_backslash_quotes = any('\\"' in line for line in lines)  # Comments.csv escapes quotes as \"
     width = len(header.columns)
     private = bool(PRIVATE_COLUMNS & set(header.columns))
-    for line_no, fields in delimited.records(path, lines, header, "\\" if text_has_backslash_quotes else None):
+    for line_no, fields in delimited.records(path, lines, header, "\\" if text_has_backslash_quotes else None, LABEL):
         result.read_counts[table] = result.read_counts.get(table, 0) + 1
         if len(fields) != width:
             # A misshapen line may hold a private value anywhere: keep nothing of it from such files.

@@ -24,6 +24,7 @@ from helpers.ingest.base import Context, ReadResult
 from helpers.ingest.sources import head_text
 
 FORMAT = "mastodon_archive"
+LABEL = "a Mastodon account archive (zip or folder)"
 SCOPE = "folder"
 PRIORITY = 20
 
@@ -60,6 +61,8 @@ def _load_json(path: Path) -> object:
                          f"is not complete JSON ({exc.msg})", REDOWNLOAD) from exc
     except UnicodeDecodeError as exc:
         raise InputError(path, f"byte {exc.start:,}", "is not UTF-8 JSON", REDOWNLOAD) from exc
+    except RecursionError as exc:
+        raise InputError(path, None, "nests JSON too deeply to be a Mastodon archive file", REDOWNLOAD) from exc
 
 
 def _is_url(value: object) -> bool:

@@ -20,6 +20,7 @@ from helpers.ingest._frames import frame
 from helpers.ingest.base import Context, ReadResult
 
 FORMAT = "mastodon_follows"
+LABEL = "a Mastodon follows list (CSV)"
 SCOPE = "file"
 PRIORITY = 20
 
@@ -76,7 +77,7 @@ def _read_file(path: Path, account: str, ctx: Context, result: ReadResult) -> li
         header = delimited.Header(line=-1, delimiter=delimited.delimiter_of(lines[0]), columns=[ADDRESS_COLUMN])
     col = header.columns.index(ADDRESS_COLUMN)
     rows = []
-    for line_no, fields in delimited.records(path, lines, header):
+    for line_no, fields in delimited.records(path, lines, header, label=LABEL):
         result.read_counts["following"] = result.read_counts.get("following", 0) + 1
         address = _address(fields[col]) if col < len(fields) else None
         if address is None:

@@ -19,10 +19,12 @@ from pathlib import Path
 
 from helpers.errors import InputError
 from helpers.ingest import _traffic as t
+from helpers.ingest._csv_records import guarded
 from helpers.ingest.base import Context, ReadResult
 from helpers.ingest.sources import head_text, read_text
 
 FORMAT = "matomo_csv"
+LABEL = "a Matomo CSV or TSV export"
 SCOPE = "file"
 PRIORITY = 36
 
@@ -83,10 +85,11 @@ def read_file(path: Path, ctx: Context, result: ReadResult) -> list[dict]:
     """Traffic rows of one Matomo export; every data row accounted for in result."""
     text = read_text(path).lstrip("\ufeff")
     reader = csv.reader(io.StringIO(text), delimiter=_delimiter(text.split("\n", 1)[0]))
-    header = [h.strip() for h in next(reader, [])]
+    lines = guarded(reader, path, LABEL)
+    header = [h.strip() for h in next(lines, [])]
     if "label" not in header:
         raise InputError(path, "line 1", "has no `label` column", "Export the report again from Matomo.")
-    rows = [(f"line {reader.line_num}", cells) for cells in reader if any(c.strip() for c in cells)]
+    rows = [(f"line {reader.line_num}", cells) for cells in lines if any(c.strip() for c in cells)]
     aliases = {"label": LABEL_MEANS[_label_means(header, rows, ctx)]}
     site = t.site_for(ctx, None)
     if "date" not in header or all(DAY.match(cells[0].strip()) for _, cells in rows if cells):

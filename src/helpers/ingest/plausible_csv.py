@@ -18,10 +18,12 @@ import re
 from pathlib import Path
 
 from helpers.ingest import _traffic as t
+from helpers.ingest._csv_records import guarded
 from helpers.ingest.base import Context, ReadResult
 from helpers.ingest.sources import head_text, read_text
 
 FORMAT = "plausible_csv"
+LABEL = "Plausible Analytics CSVs"
 SCOPE = "file"
 PRIORITY = 34
 
@@ -59,8 +61,9 @@ def _kind(path: Path) -> str:
 def _table(path: Path) -> tuple[list[str], list[tuple[str, list[str]]]]:
     """Header and (location, cells) rows of one CSV."""
     reader = csv.reader(io.StringIO(read_text(path)))
-    header = next(reader, [])
-    rows = [(f"line {reader.line_num}", cells) for cells in reader if any(c.strip() for c in cells)]
+    lines = guarded(reader, path, LABEL)
+    header = next(lines, [])
+    rows = [(f"line {reader.line_num}", cells) for cells in lines if any(c.strip() for c in cells)]
     return header, rows
 
 

@@ -1,4 +1,7 @@
-"""Finds the reader modules of helpers.ingest: any module with FORMAT, SCOPE, detect() and read()."""
+"""Finds the reader modules of helpers.ingest: any module with FORMAT, SCOPE, detect() and read().
+
+Each reader also has LABEL, what it reads in words, from which the list of supported formats shown to users is made.
+"""
 
 from __future__ import annotations
 
@@ -38,3 +41,15 @@ def file_readers() -> list[ModuleType]:
 def formats() -> list[str]:
     """The names of every format the suite reads."""
     return [m.FORMAT for m in readers()]
+
+
+def labels() -> list[str]:
+    """What each reader reads, in words (its LABEL), in detection order."""
+    return [m.LABEL for m in readers()]
+
+
+def supported_sentence() -> str:
+    """One sentence naming, in words, every format the suite reads (from the readers' LABELs)."""
+    names = labels()
+    listed = "; ".join(names[:-1]) + f"; or {names[-1]}" if len(names) > 1 else "".join(names)
+    return f"This suite reads {listed}"

@@ -16,6 +16,7 @@ from helpers.ingest.base import Context, ReadResult
 from helpers.ingest.sources import head_text, json_lines
 
 FORMAT = "snscrape_jsonl"
+LABEL = "snscrape JSONL of X/Twitter"
 SCOPE = "file"
 PRIORITY = 40
 ROW_ERRORS = (ValueError, TypeError, KeyError, AttributeError, IndexError, OverflowError)

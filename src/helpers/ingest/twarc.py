@@ -22,6 +22,7 @@ from helpers.ingest.base import Context, ReadResult
 from helpers.ingest.sources import head_text, json_lines
 
 FORMAT = "twarc"
+LABEL = "twarc2 JSONL or twarc-csv"
 SCOPE = "file"
 PRIORITY = 40
 PAGE = re.compile(r"/2/users/(\d+)/(tweets|mentions|followers|following)\b")
@@ -248,7 +249,7 @@ def _csv_tweet(row: dict[str, str]) -> dict:
 
 def _read_csv(path: Path, collected: api.Collected, result: ReadResult) -> pd.Timestamp | None:
     """Collect every row of a twarc-csv file (tweets, or users); returns when it was retrieved."""
-    names, rows = _csv_records.records(path)
+    names, rows = _csv_records.records(path, LABEL)
     tweets = TWEET_CSV <= set(names)
     latest = None
     for location, fields in rows:

@@ -27,6 +27,7 @@ from helpers.ingest.base import Context, ReadResult
 from helpers.ingest.sources import head_text, read_text
 
 FORMAT = "twitter_users"
+LABEL = "a table of Twitter v1.1 user objects (CSV or JSON)"
 SCOPE = "file"
 PRIORITY = 30
 
@@ -67,7 +68,7 @@ def detect(path: Path) -> bool:
     if text.startswith("{"):
         try:
             return _is_user(json.loads(text.split("\n", 1)[0]))
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):  # nested too deeply to be a user object
             return False
     if text.startswith("["):
         first = text[:4096]
@@ -164,6 +165,9 @@ def _json_records(path: Path, result: ReadResult) -> list[tuple[str, object]]:
         except json.JSONDecodeError as exc:
             raise InputError(path, f"line {exc.lineno}", f"is not valid JSON ({exc.msg})",
                              "Save the list again; the file looks cut or damaged.") from exc
+        except RecursionError as exc:
+            raise InputError(path, None, "nests JSON too deeply to be a list of user objects",
+                             "Give the list of users as the API returned it.") from exc
         return [(f"item {i}", item) for i, item in enumerate(items)]
     out: list[tuple[str, object]] = []
     for n, line in enumerate(text.split("\n"), start=1):
@@ -174,6 +178,9 @@ def _json_records(path: Path, result: ReadResult) -> list[tuple[str, object]]:
         except json.JSONDecodeError as exc:
             result.read_counts["followers"] = result.read_counts.get("followers", 0) + 1
             result.reject(path, f"line {n}", "followers", f"not valid JSON ({exc.msg})", line)
+        except RecursionError:
+            result.read_counts["followers"] = result.read_counts.get("followers", 0) + 1
+            result.reject(path, f"line {n}", "followers", "JSON nested too deeply to be a user object", line[:500])
     return out
 
 
@@ -181,7 +188,7 @@ def _csv_records(path: Path, header: delimited.Header, result: ReadResult) -> li
     """(location, record dict) of every data row of a users CSV; rows of the wrong width are rejected."""
     columns = [c.strip().lower() for c in header.columns]
     out: list[tuple[str, object]] = []
-    for line_no, fields in delimited.records(path, delimited.whole_lines(path), header):
+    for line_no, fields in delimited.records(path, delimited.whole_lines(path), header, label=LABEL):
         if len(fields) != len(columns):
             result.read_counts["followers"] = result.read_counts.get("followers", 0) + 1
             result.reject(path, f"line {line_no}", "followers",

@@ -19,6 +19,7 @@ from helpers.ingest.base import Context, ReadResult
 from helpers.ingest.sources import head_text, read_text
 
 FORMAT = "ua_csv"
+LABEL = "a Universal Analytics CSV export"
 SCOPE = "file"
 PRIORITY = 32
 
@@ -49,7 +50,7 @@ def detect(path: Path) -> bool:
 def read_file(path: Path, ctx: Context, result: ReadResult) -> list[dict]:
     """Traffic rows of one UA export; every data row accounted for in result."""
     text = read_text(path)
-    preamble, tables = t.blocks(text)
+    preamble, tables = t.blocks(text, path=path, label=LABEL)
     if not tables:
         raise InputError(path, "its first table", "has no table after the preamble",
                          "Export the report again from Universal Analytics as CSV.")

@@ -26,6 +26,7 @@ from helpers.ingest import _x_values as xv
 from helpers.ingest.base import Context, ReadResult
 
 FORMAT = "x_analytics_2024"
+LABEL = "X Analytics account_analytics_content and account_overview_analytics CSVs (2024 on)"
 SCOPE = "file"
 PRIORITY = 30
 CONTENT = {"Post id", "Date", "Impressions", "Engagements"}
@@ -64,7 +65,7 @@ def _latest_first(paths: list[Path]) -> list[Path]:
 
 def _rows(path: Path, table: str, result: ReadResult):
     """(location, values by lower-cased column, raw line) of a CSV; rows of the wrong width are rejected."""
-    names, rows = _csv_records.records(path)
+    names, rows = _csv_records.records(path, LABEL)
     lower = [n.lower() for n in names]
     for location, fields in rows:
         result.read_counts[table] = result.read_counts.get(table, 0) + 1

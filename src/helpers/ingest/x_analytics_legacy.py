@@ -26,6 +26,7 @@ from helpers.ingest import _x_values as xv
 from helpers.ingest.base import Context, ReadResult
 
 FORMAT = "x_analytics_legacy"
+LABEL = 'X Analytics "Tweet activity" CSVs (until 2023)'
 SCOPE = "file"
 PRIORITY = 30
 REQUIRED = {"Tweet id", "Tweet permalink", "Tweet text", "time", "impressions", "engagements"}
@@ -72,7 +73,7 @@ def _post(values: dict[str, str], fallback_handle: str | None) -> tuple[str, dic
 
 def _read_export(path: Path, options: dict, seen: dict[str, str], result: ReadResult) -> list[tuple[str, dict]]:
     """(handle, row) for every usable post of one export; unusable and repeated posts go to rejects."""
-    names, rows = _csv_records.records(path)
+    names, rows = _csv_records.records(path, LABEL)
     lower = [n.lower() for n in names]
     if not {r.lower() for r in REQUIRED} <= set(lower):
         raise InputError(path, "line 1", "lacks the Tweet activity columns (Tweet id, Tweet permalink, Tweet text, "

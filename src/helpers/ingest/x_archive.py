@@ -20,6 +20,7 @@ from helpers.ingest import _x_values as xv
 from helpers.ingest.base import Context, ReadResult
 
 FORMAT = "x_archive"
+LABEL = "an X/Twitter account archive (zip or folder)"
 SCOPE = "folder"
 PRIORITY = 10
 ROW_ERRORS = tweets.ROW_ERRORS
