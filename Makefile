@@ -9,6 +9,9 @@ INSTALLED := $(VENV)/.installed
 DATASET ?= sample
 EXPORT ?=
 PYTEST_ARGS ?=
+ifeq ($(shell printf '%s' '$(DATASET)' | grep -Ex '[A-Za-z0-9_-]{1,64}'),)
+$(error DATASET="$(DATASET)" is not a dataset name: use letters, digits, - and _ (at most 64 characters); the dataset is written to data/processed/NAME)
+endif
 DATASET_DIR := $(ROOT)/data/processed/$(DATASET)
 SAMPLE_DIR := $(ROOT)/data/processed/sample
 SAMPLE_SOURCES := $(ROOT)/data/sample/config.toml $(ROOT)/data/sample/interests.toml $(wildcard $(ROOT)/src/helpers/sample/*.py) $(ROOT)/src/helpers/dataset.py $(ROOT)/src/helpers/schemas.py
@@ -20,7 +23,8 @@ EXPORT_FILES := $(if $(EXPORT),$(shell find $(EXPORT) -type f 2>/dev/null))
 help: ## List every target with what it does
 	@echo "Quality vs Quantity — make targets (run from anywhere with make -C <repo>):"
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
-	@echo "Variables: DATASET=name (default sample), EXPORT=\"path ...\" (your export files, ingested first),"
+	@echo "Variables: DATASET=name (default sample; letters, digits, - and _, written to data/processed/NAME),"
+	@echo "           EXPORT=\"path ...\" (your export files, ingested first),"
 	@echo "           PYTEST_ARGS=\"...\" (extra pytest arguments), PYTHON=python3.11 (interpreter for the venv)."
 
 install: $(INSTALLED) ## Create .venv and install the pinned dependencies and the package

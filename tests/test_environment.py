@@ -7,6 +7,8 @@ import re
 import subprocess
 import tomllib
 
+import pytest
+
 from helpers import paths
 
 REQUIRED = ["jupyterlab", "pandas", "pyarrow", "matplotlib", "seaborn", "scipy", "statsmodels", "papermill",
@@ -71,3 +73,11 @@ def test_make_help_lists_every_target_from_another_folder(tmp_path):
     out = run.stdout
     for target in ["install", "sample", "ingest", "analyses", "test", "lock", "clean"]:
         assert re.search(rf"^\s+{target}\s+\S", out, re.M), target
+
+
+@pytest.mark.parametrize("value", ["/etc", "src/..", "", "../x", "a b"])
+def test_make_refuses_a_dataset_that_is_not_a_name(tmp_path, value):
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")}
+    run = subprocess.run(["make", "-n", "-C", str(tmp_path), "-f", str(paths.ROOT / "Makefile"), "analyses",
+                          f"DATASET={value}"], capture_output=True, text=True, env=env)
+    assert run.returncode == 2 and "is not a dataset name" in run.stderr, run.stderr
