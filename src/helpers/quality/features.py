@@ -24,6 +24,10 @@ NAME_FEATURES = ["screen_name_length", "num_digits_in_screen_name", "name_length
 FEATURES = [*COUNTS, *FLAGS, *RATES, "followers_friends_ratio", "screen_name_length",
             "num_digits_in_screen_name", "name_length", "num_digits_in_name", "description_length",
             "screen_name_likelihood"]
+# Profile fields beyond BotometerLite's 20 that most labelled sets and sources give; candidates for the model,
+# kept only if they help on collections left out of training (training.select_features).
+EXTRA = {"default_profile_image": "default_avatar"}
+CANDIDATES = [*FEATURES, *EXTRA]
 
 PSEUDONYM = r"^h_[0-9a-f]{16}$"
 ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789_"
@@ -125,3 +129,12 @@ def botometer_lite(df: pd.DataFrame, reference: pd.Timestamp | None = None,
     table = bigram_log_probs if bigram_log_probs is not None else fit_bigrams(handle)
     out["screen_name_likelihood"] = screen_name_likelihood(handle, table)
     return out[FEATURES]
+
+
+def profile_features(df: pd.DataFrame, reference: pd.Timestamp | None = None,
+                     bigram_log_probs: np.ndarray | None = None) -> pd.DataFrame:
+    """The 20 BotometerLite features and the EXTRA candidates (NaN where the source does not give the input)."""
+    out = botometer_lite(df, reference, bigram_log_probs)
+    for name, column in EXTRA.items():
+        out[name] = _numeric(df, column)
+    return out[CANDIDATES]
