@@ -8,6 +8,10 @@ pretty-printed layout, with the fields of a 2022+ archive) in a temporary folder
 3. json.loads of the same array, then pd.DataFrame of the unwrapped tweet objects.
 
 Prints MB/s for each and the ratios. Run: `.venv/bin/python benchmarks/ingest.py [--tweets N] [--repeat R]`.
+
+With `--memory`, it measures instead the peak memory of the reader: a fresh Python process reads the archive
+once, and prints its peak resident set size (VmHWM) after its imports and after the read, next to the size
+of tweets.js and the read's wall time (the goal: peak under 2x the file). 250,000 tweets make about 320 MB.
 Not part of the test suite (timings depend on the machine).
 """
 
@@ -17,6 +21,8 @@ import argparse
 import io
 import json
 import random
+import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -121,12 +127,60 @@ def _time(label: str, func, repeat: int) -> float:
     return best
 
 
+def _peak_mb() -> float:
+    """This process's peak resident set size so far, in MiB: VmHWM on Linux (ru_maxrss would include the
+    peak of the parent that forked it), else ru_maxrss."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / (2**20 if sys.platform == "darwin" else 1024)
+
+
+def measure_child(root: Path) -> dict:
+    """In this (fresh) process: read the archive once; peak RSS after imports and after the read, and the time."""
+    import pyarrow  # noqa: F401 (imported before the baseline, as the reader imports it)
+
+    from helpers.ingest import _x_archive_arrow  # noqa: F401
+
+    before = _peak_mb()
+    start = time.perf_counter()
+    result = x_archive.read([root], Context())
+    seconds = time.perf_counter() - start
+    return {"baseline_mb": before, "peak_mb": _peak_mb(), "seconds": seconds, "posts": len(result.tables["posts"])}
+
+
+def memory(args: argparse.Namespace) -> int:
+    """Generate the archive, then measure the reader's peak memory in a fresh process."""
+    with tempfile.TemporaryDirectory(prefix="qvq-bench-") as tmp:
+        tweets_js = generate(Path(tmp), args.tweets)
+        mb = tweets_js.stat().st_size / 2**20
+        print(f"synthetic archive: {args.tweets:,} tweets, data/tweets.js {mb:.1f} MiB", flush=True)
+        for run in range(args.repeat):
+            child = subprocess.run([sys.executable, __file__, "--child-memory", tmp], capture_output=True, text=True,
+                                   check=True)
+            got = json.loads(child.stdout.strip().splitlines()[-1])
+            assert got["posts"] == args.tweets, f"reader kept {got['posts']} of {args.tweets} tweets"
+            print(f"  run {run + 1}: peak RSS {got['peak_mb']:.0f} MiB = {got['peak_mb'] / mb:.2f}x tweets.js "
+                  f"(after imports {got['baseline_mb']:.0f} MiB; read adds {(got['peak_mb'] - got['baseline_mb']) / mb:.2f}x); "
+                  f"read in {got['seconds']:.2f} s = {mb / got['seconds']:.1f} MiB/s", flush=True)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Generate the archive, time the three ways, print MB/s and ratios."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tweets", type=int, default=100_000, help="tweets in the synthetic archive (default 100000)")
     parser.add_argument("--repeat", type=int, default=1, help="runs per method; the best is kept (default 1)")
+    parser.add_argument("--memory", action="store_true", help="measure the reader's peak memory instead of speed")
+    parser.add_argument("--child-memory", metavar="ARCHIVE", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.child_memory:
+        print(json.dumps(measure_child(Path(args.child_memory))))
+        return 0
+    if args.memory:
+        return memory(args)
     with tempfile.TemporaryDirectory(prefix="qvq-bench-") as tmp:
         tweets_js = generate(Path(tmp), args.tweets)
         mb = tweets_js.stat().st_size / 1e6

@@ -144,7 +144,7 @@ class FilePosts:
 
 def read_file(path: Path, shown: str, result: ReadResult, fast: bool = True) -> FilePosts:
     """The posts of one tweets file in file order; unusable rows rejected with their JSON path."""
-    tweets = arrow.tweets(path.read_bytes()) if fast else None
+    tweets = arrow.tweets_of_file(path) if fast else None
     if tweets is not None:
         sink = _Sink(result, shown)
         frame, rest = arrow.posts(tweets)
