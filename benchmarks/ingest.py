@@ -162,8 +162,9 @@ def memory(args: argparse.Namespace) -> int:
                                    check=True)
             got = json.loads(child.stdout.strip().splitlines()[-1])
             assert got["posts"] == args.tweets, f"reader kept {got['posts']} of {args.tweets} tweets"
+            added = (got["peak_mb"] - got["baseline_mb"]) / mb
             print(f"  run {run + 1}: peak RSS {got['peak_mb']:.0f} MiB = {got['peak_mb'] / mb:.2f}x tweets.js "
-                  f"(after imports {got['baseline_mb']:.0f} MiB; read adds {(got['peak_mb'] - got['baseline_mb']) / mb:.2f}x); "
+                  f"(after imports {got['baseline_mb']:.0f} MiB; the read adds {added:.2f}x); "
                   f"read in {got['seconds']:.2f} s = {mb / got['seconds']:.1f} MiB/s", flush=True)
     return 0
 

@@ -64,7 +64,8 @@ LONG_FIELD_CASES = {
                          f'a@example.social,true,false,\n"{BIG}",true,false,\n', 3),
 }
 FIXTURE_CASES = {  # readers whose header comes from a fixture; the long field sits in the first data row
-    "x_analytics_legacy": (FIXTURES / "x" / "analytics_legacy" / "tweet_activity_metrics_blogger_x_20240101_20240201_en.csv", 2),
+    "x_analytics_legacy": (FIXTURES / "x" / "analytics_legacy"
+                           / "tweet_activity_metrics_blogger_x_20240101_20240201_en.csv", 2),
     "x_analytics_2024": (FIXTURES / "x" / "analytics_2024" / "account_analytics_content_2025-02-15_2025-02-21.csv", 2),
     "linkedin_export": (FIXTURES / "linkedin_export" / "Shares.csv", 2),
     "twarc": (FIXTURES / "x" / "twarc" / "timeline.twarc.csv", 2),
@@ -127,7 +128,8 @@ def test_deep_json_inside_a_users_array_is_one_plain_line(tmp_path: Path, capsys
 def test_deep_json_line_in_a_users_jsonl_is_rejected_with_its_reason(tmp_path: Path) -> None:
     """In JSON lines, a line nested too deeply is one rejected record (as a broken line is); the rest is read."""
     path = tmp_path / "users.jsonl"
-    path.write_text(json.dumps(_user(1)) + "\n" + '{"a":' * DEEP + "1" + "}" * DEEP + "\n" + json.dumps(_user(2)) + "\n")
+    deep_line = '{"a":' * DEEP + "1" + "}" * DEEP
+    path.write_text(json.dumps(_user(1)) + "\n" + deep_line + "\n" + json.dumps(_user(2)) + "\n")
     result = twitter_users.read([path], Context())
     assert len(result.tables["followers"]) == 2
     assert [r["location"] for r in result.rejects] == ["line 2"]

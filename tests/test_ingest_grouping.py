@@ -42,12 +42,14 @@ def test_x_analytics_2024_content_and_overview_given_apart_read_as_in_one_folder
     folder = _copy(FIXTURES / "analytics_2024", tmp_path)
     files = sorted(folder.glob("*.csv"))
     together, entries = ingest([folder], tmp_path / "together", pseudonymise=False, progress=False)
-    apart, apart_entries = ingest(files if order == 0 else files[::-1], tmp_path / "apart", pseudonymise=False,
-                                  progress=False)
+    given = files if order == 0 else files[::-1]
+    apart, apart_entries = ingest(given, tmp_path / "apart", pseudonymise=False, progress=False)
     _same(_tables(together), _tables(apart))
     assert len(_tables(apart)["follower_counts"]) == 4
     assert [e["tables"] for e in apart_entries] == [e["tables"] for e in entries]
     assert {f["path"] for f in apart_entries[0]["files"]} == {str(f) for f in files}
+    assert apart_entries[0]["given"] == [str(f) for f in given]
+    assert apart_entries[0]["path"] == f"{given[0]} and 1 more"
 
 
 def test_legacy_tweet_activity_files_given_apart_read_as_in_one_folder(tmp_path: Path) -> None:

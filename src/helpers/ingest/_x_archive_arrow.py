@@ -107,7 +107,7 @@ def _block(fh, size: int, data: bytes | None = None) -> bytes:
 
 
 def tweets_of_file(path: Path, piece_bytes: int = PIECE_BYTES) -> pa.StructArray | None:
-    """tweets() of a file, read in pieces of whole tweets instead of whole: the same result, a fraction of the memory."""
+    """tweets() of a file, read in pieces of whole tweets rather than whole: the same array, far less memory."""
     with open(path, "rb") as fh:
         head = fh.read(HEAD_BYTES)
         encoding = sniff_encoding(head)

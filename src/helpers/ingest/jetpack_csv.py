@@ -66,7 +66,8 @@ def read_file(path: Path, ctx: Context, result: ReadResult) -> list[dict]:
     period = (_date(parts["start"]), _date(parts["end"]))
     site = t.site_for(ctx, parts["site"])
     reader = csv.reader(io.StringIO(read_text(path)))
-    rows = [(f"line {reader.line_num}", cells) for cells in guarded(reader, path, LABEL) if any(c.strip() for c in cells)]
+    rows = [(f"line {reader.line_num}", cells) for cells in guarded(reader, path, LABEL)
+            if any(c.strip() for c in cells)]
     labels = [cells[0] for _, cells in rows if cells]
     parents = {a for a in labels for b in labels if b.startswith(a + " > ")}
     out = []

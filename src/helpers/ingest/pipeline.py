@@ -216,7 +216,8 @@ def _entry(group: Group, result: ReadResult) -> dict:
     givens = group.givens
     single = givens[0] if len(givens) == 1 else None
     return {
-        "path": ", ".join(str(g) for g in givens), "format": group.reader.FORMAT, "reader": group.reader.__name__,
+        "path": str(givens[0]) if single is not None else f"{givens[0]} and {len(givens) - 1} more",
+        "given": [str(g) for g in givens], "format": group.reader.FORMAT, "reader": group.reader.__name__,
         "files": [_file_entry(f, shown) for f, shown in _files_used(group) if f.exists()][:500],
         "sha256": dataset.sha256(single) if single is not None and single.is_file() else None,
         "tables": result.count(),

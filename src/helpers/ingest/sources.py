@@ -36,7 +36,8 @@ def _limit(name: str, default: int) -> int:
     try:
         return int(value.replace("_", ""))
     except ValueError:
-        raise InputError(name, None, f"is {value!r}, not a whole number", f"Set {name} to a number or unset it.") from None
+        raise InputError(name, None, f"is {value!r}, not a whole number",
+                         f"Set {name} to a number or unset it.") from None
 
 
 def _members(zf: zipfile.ZipFile, archive: Path, max_bytes: int, max_members: int) -> list[zipfile.ZipInfo]:
@@ -76,9 +77,11 @@ def safe_extract(archive: Path, dest: Path, max_bytes: int | None = None, max_me
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise InputError(archive, None, f"is not a readable zip archive ({exc})", REDOWNLOAD_ZIP) from exc
     with zf:
-        members = _members(zf, archive,
-                           _limit("QVQ_MAX_ARCHIVE_BYTES", MAX_ARCHIVE_BYTES) if max_bytes is None else max_bytes,
-                           _limit("QVQ_MAX_ARCHIVE_MEMBERS", MAX_ARCHIVE_MEMBERS) if max_members is None else max_members)
+        if max_bytes is None:
+            max_bytes = _limit("QVQ_MAX_ARCHIVE_BYTES", MAX_ARCHIVE_BYTES)
+        if max_members is None:
+            max_members = _limit("QVQ_MAX_ARCHIVE_MEMBERS", MAX_ARCHIVE_MEMBERS)
+        members = _members(zf, archive, max_bytes, max_members)
         root = dest.resolve()
         try:
             zf.extractall(root, members=members)
