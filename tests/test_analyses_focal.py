@@ -214,3 +214,34 @@ def test_on_an_export_every_hypothesis_is_not_estimable_with_a_reason(export):
         assert math.isnan(est.estimate) and est.extra["reason"], name
     assert "no dated web traffic" in estimates["H03"].extra["reason"]
     assert "no purge" in estimates["H07"].extra["reason"]
+
+
+def test_h05_is_not_estimable_with_a_reason_when_the_count_starts_above_the_target():
+    # rOpenSci's export: monthly counts from 11,700 to 33,500, so 10,000 was passed before the data begin
+    months = pd.date_range("2016-10-01", periods=49, freq="MS")
+    series = pd.Series(np.linspace(11_700, 33_464, 49).round(), index=months)
+    est = gr.days_to_target(series, 10_000, months[-1], months[0])
+    assert math.isnan(est.estimate)
+    assert "already 11,700 on the first observed day (01 Oct 2016)" in est.extra["reason"]
+    assert "drift_per_day" not in est.extra  # the notebook's "no projection" branch, not the projection's
+
+
+def test_h05_is_not_estimable_when_the_target_was_crossed_before_the_cut_off():
+    days = pd.date_range("2025-01-01", periods=120, freq="D")
+    series = pd.Series(9_000 + 20.0 * np.arange(120) + np.tile([3.0, -3.0], 60), index=days)
+    est = gr.days_to_target(series, 10_000, days[-1], days[0])
+    assert math.isnan(est.estimate) and "reached 10,000 on 20 Feb 2025, before the cut-off" in est.extra["reason"]
+    backtest = gr.days_to_target(series, 10_000, days[30], days[0])
+    assert math.isfinite(backtest.estimate) and backtest.ci_low <= 20 <= backtest.ci_high
+
+
+def test_a_result_the_data_cannot_support_is_recorded_as_not_estimable_with_its_reason(tmp_path):
+    from helpers.analyses.focal_record import not_estimable, to_result
+
+    est = not_estimable("elasticity", "3 account(s) with enough posts; at least 10 are needed", n=3)
+    result = to_result(est, hid="H01_x", question="q?", verdict="more is more", finding="elasticity nan",
+                       measure="m", notebook="20_x", simulated=False, supports="quantity", extra={"a": 1.0})
+    assert result.verdict == "not estimable" and result.n == 3 and result.extra == {}
+    assert result.finding == "not estimable: 3 account(s) with enough posts; at least 10 are needed"
+    saved = json.loads(hypotheses.record(tmp_path, result).read_text())
+    assert saved["estimate"] is None and saved["ci_low"] is None and saved["p"] is None

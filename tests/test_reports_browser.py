@@ -27,8 +27,12 @@ PROBE = ("<script>window.addEventListener('load',function(){var b=[],im=document
          "for(var i=0;i<im.length;i++){if(!(im[i].complete&&im[i].naturalWidth>0))b.push(im[i].src.slice(0,80));}"
          "var d=document.createElement('pre');d.id='qvq-probe';"
          "d.textContent=JSON.stringify({images:im.length,broken:b});document.body.appendChild(d);});</script>")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", "--no-first-run", "--virtual-time-budget=5000", "--dump-dom"]
+# Virtual time, not the clock: Chromium advances it only when the page is idle, so a busy machine slows the run
+# down but never cuts a page's loading short. Nothing below waits on wall-clock time.
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--virtual-time-budget=5000", "--dump-dom"]
+LAUNCHES = 2  # a launch that fails on a busy machine (Chromium exit 2) is tried once more, with a fresh profile
 
 
 def _chromium() -> str:
@@ -69,6 +73,18 @@ class _Page(HTMLParser):
         self._in_probe = False
 
 
+def dump_dom(browser: str, url: str, launches: int = LAUNCHES) -> str:
+    """The DOM of a page once loaded, from headless Chromium; a failed launch is tried again with a fresh profile."""
+    failures = []
+    for _ in range(launches):
+        with tempfile.TemporaryDirectory(prefix="qvq-chromium-") as profile:
+            run = subprocess.run([browser, *FLAGS, f"--user-data-dir={profile}", url], capture_output=True, text=True)
+        if run.returncode == 0 and "</html>" in run.stdout:
+            return run.stdout
+        failures.append(f"exit {run.returncode}: {run.stderr.strip().splitlines()[-1:] or ['no message']}")
+    raise AssertionError(f"Chromium could not load {url} in {launches} launches: {'; '.join(failures)}")
+
+
 def browse(page: Path, browser: str) -> _Page:
     """Load a copy of a page (beside it, so relative links hold) with the probe, in headless Chromium."""
     html = page.read_text(encoding="utf-8")
@@ -76,9 +92,7 @@ def browse(page: Path, browser: str) -> _Page:
     probe_page = page.with_name(f".probe-{page.name}")
     probe_page.write_text(html[:cut] + PROBE + html[cut:] if cut >= 0 else html + PROBE, encoding="utf-8")
     try:
-        with tempfile.TemporaryDirectory(prefix="qvq-chromium-") as profile:
-            dom = subprocess.run([browser, *FLAGS, f"--user-data-dir={profile}", probe_page.as_uri()],
-                                 capture_output=True, text=True, timeout=120, check=True).stdout
+        dom = dump_dom(browser, probe_page.as_uri())
     finally:
         probe_page.unlink(missing_ok=True)
     parsed = _Page()
@@ -163,6 +177,38 @@ def test_the_checker_catches_a_broken_link_a_broken_figure_and_a_missing_anchor(
     assert any("lacks the PNG signature" in p for p in problems)
     assert any("missing.png" in p and "is missing" in p for p in problems)
     assert any("browser could not show" in p for p in problems)
+
+
+def _fake_browser(folder: Path, failures: int) -> Path:
+    """A stand-in for Chromium that exits 2 on its first `failures` launches, then prints a page; it logs its args."""
+    script = folder / "fake-chromium"
+    script.write_text(f"""#!/bin/sh
+n=$(cat '{folder}/launches' 2>/dev/null || echo 0)
+echo $((n + 1)) > '{folder}/launches'
+printf '%s\\n' "$@" > '{folder}/args-'$n
+if [ "$n" -lt {failures} ]; then echo 'crashed on a busy machine' >&2; exit 2; fi
+echo '<html><body><p id="ok">loaded</p></body></html>'
+""")
+    script.chmod(0o755)
+    return script
+
+
+def test_a_failed_chromium_launch_is_tried_once_more_with_a_fresh_profile(tmp_path: Path):
+    dom = dump_dom(str(_fake_browser(tmp_path, failures=1)), "file:///page.html")
+    assert 'id="ok"' in dom and (tmp_path / "launches").read_text().strip() == "2"
+    first, second = ((tmp_path / f"args-{i}").read_text().splitlines() for i in (0, 1))
+    profiles = [next(a for a in args if a.startswith("--user-data-dir=")) for args in (first, second)]
+    assert profiles[0] != profiles[1], "each launch gets its own fresh profile"
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"):
+        assert flag in second, flag
+    assert any(a.startswith("--virtual-time-budget=") for a in second), "page loading waits on virtual time"
+
+
+def test_two_failed_chromium_launches_fail_the_check_with_the_exit_codes(tmp_path: Path):
+    with pytest.raises(AssertionError, match=r"in 2 launches: exit 2: \['crashed on a busy machine'\]; exit 2"):
+        dump_dom(str(_fake_browser(tmp_path, failures=2)), "file:///page.html")
+    assert (tmp_path / "launches").read_text().strip() == "2"
 
 
 @pytest.fixture(scope="module")

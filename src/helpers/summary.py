@@ -93,6 +93,14 @@ def display_table(table: pd.DataFrame, alpha: float = ALPHA) -> pd.DataFrame:
     })
 
 
+def styled_table(table: pd.DataFrame, alpha: float = ALPHA):
+    """The display table as a pandas Styler for a report, every cell HTML-escaped (Styler does not by default)."""
+    shown = display_table(table, alpha)
+    return (shown.style.format(escape="html").format_index(escape="html", axis=1).hide(axis="index")
+            .set_properties(**{"text-align": "left", "font-size": "0.85em"})
+            .set_table_attributes('class="tex2jax_ignore mathjax_ignore"'))
+
+
 @dataclass
 class Answer:
     """The overall answer to "quantity or quality?" on one dataset, and what it cannot conclude."""

@@ -24,8 +24,15 @@ def planted(ds: Dataset, *keys: str) -> object | None:
     return value
 
 
+def not_estimable(name: str, reason: str, n: int = 0) -> Estimate:
+    """An estimate the data cannot support, carrying the reason that to_result records."""
+    nan = float("nan")
+    return Estimate(name, nan, nan, nan, nan, int(n), "not estimable", {"reason": reason})
+
+
 def to_result(est: Estimate, *, hid: str, question: str, verdict: str, finding: str, measure: str, notebook: str,
-              simulated: bool, supports: str = "", truth: float | None = None) -> hypotheses.Result:
+              simulated: bool, supports: str = "", truth: float | None = None, case_data: str = "",
+              extra: dict | None = None) -> hypotheses.Result:
     """A Result from an Estimate; when the estimate is missing, verdict "not estimable" and the reason why."""
     ok = math.isfinite(est.estimate)
     nan = float("nan")
@@ -35,4 +42,5 @@ def to_result(est: Estimate, *, hid: str, question: str, verdict: str, finding: 
         ci_high=est.ci_high if ok else nan, p=est.p if ok else nan, n=int(est.n),
         verdict=verdict if ok else "not estimable", finding=finding if ok else f"not estimable: {reason}",
         measure=measure, notebook=notebook, simulated=simulated, supports=supports,
-        truth=float(truth) if truth is not None else None)
+        truth=float(truth) if truth is not None else None, case_data=case_data,
+        extra=dict(extra or {}) if ok else {})

@@ -77,6 +77,19 @@ def default_cutoff(series: pd.Series, target: float, backtest_days: int) -> tupl
     return series.index[-1], "forecast"
 
 
+def _already_reached(series: pd.Series, target: float, cutoff: pd.Timestamp) -> str | None:
+    """Why there is nothing to project when the count is already at the target by the cut-off, else None."""
+    if float(series[:cutoff].iloc[-1]) < target:
+        return None
+    first_day, first = series.index[0], float(series.iloc[0])
+    if first >= target:
+        return (f"the follower count was already {first:,.0f} on the first observed day ({first_day:%d %b %Y}), at or "
+                f"above the target of {target:,.0f}: there is no growth towards it to project")
+    crossed = crossing_date(series, target)
+    return (f"the follower count reached {target:,.0f} on {crossed:%d %b %Y}, before the cut-off "
+            f"({cutoff:%d %b %Y}); set an earlier cut-off to check the pace against that crossing")
+
+
 def days_to_target(series: pd.Series, target: float, cutoff: pd.Timestamp | None = None,
                    start: pd.Timestamp | None = None, take_out_purge: bool = True, ci: float = 0.95,
                    seed: int = 0) -> Estimate:
@@ -91,6 +104,10 @@ def days_to_target(series: pd.Series, target: float, cutoff: pd.Timestamp | None
     if len(window) < 2 * MIN_SEGMENT:
         extra["reason"] = (f"needs at least {2 * MIN_SEGMENT} daily follower counts in the growth period; found "
                            f"{len(window)}")
+        return Estimate(H05_NAME, np.nan, np.nan, np.nan, np.nan, len(window), "not estimable", extra, ci)
+    reached = _already_reached(series, target, cutoff)
+    if reached:
+        extra["reason"] = reached
         return Estimate(H05_NAME, np.nan, np.nan, np.nan, np.nan, len(window), "not estimable", extra, ci)
     goal = float(target)
     purge = detect_purge(window.to_frame("followers_count")) if take_out_purge else None

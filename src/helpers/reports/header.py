@@ -5,10 +5,16 @@ from __future__ import annotations
 import html
 
 from helpers.dataset import Dataset
+from helpers.reports import safe
 
 SIMULATED_BANNER = ("SIMULATED DATA — every number below comes from the built-in simulated sample, "
                     "not from a real account. It shows what the analysis does and checks that it recovers "
                     "effects planted on purpose (see truth.json).")
+
+
+def _count(value: object) -> str:
+    """A row count with thousands separators; anything else a manifest holds, escaped."""
+    return f"{value:,}" if isinstance(value, int) else safe.html(value)
 
 
 def header_html(ds: Dataset) -> str:
@@ -18,17 +24,17 @@ def header_html(ds: Dataset) -> str:
     if ds.simulated:
         parts.append(f'<div style="background:#fde68a;border:2px solid #b45309;padding:8px;font-weight:bold">'
                      f'{html.escape(SIMULATED_BANNER)}</div>')
-    inputs = "".join(f"<li>{html.escape(str(i.get('path')))} — {html.escape(str(i.get('format')))}</li>"
+    inputs = "".join(f"<li>{safe.html(i.get('path'))} — {safe.html(i.get('format'))}</li>"
                      for i in m.get("inputs", [])[:20])
-    counts = ", ".join(f"{t}: {n:,}" for t, n in m.get("row_counts", {}).items())
-    derived = ", ".join(f"{t}: {n:,}" for t, n in m.get("derived_tables", {}).items())
+    counts = ", ".join(f"{safe.html(t)}: {_count(n)}" for t, n in m.get("row_counts", {}).items())
+    derived = ", ".join(f"{safe.html(t)}: {_count(n)}" for t, n in m.get("derived_tables", {}).items())
     parts.append(
-        f"<p><b>Dataset:</b> {html.escape(ds.name)} (created {html.escape(str(m.get('created_at')))}; "
+        f"<p><b>Dataset:</b> {safe.html(ds.name)} (created {safe.html(m.get('created_at'))}; "
         f"third parties {'pseudonymised' if m.get('pseudonymised') else 'not pseudonymised'})<br>"
         f"<b>Rows:</b> {counts}{'; derived: ' + derived if derived else ''}; "
-        f"rejected input rows: {m.get('rows_rejected', 0):,}</p><p><b>Inputs:</b></p><ul>{inputs}</ul>")
+        f"rejected input rows: {_count(m.get('rows_rejected', 0))}</p><p><b>Inputs:</b></p><ul>{inputs}</ul>")
     for note in m.get("notes", [])[:10]:
-        parts.append(f"<p><i>Note: {html.escape(str(note))}</i></p>")
+        parts.append(f"<p><i>Note: {safe.html(note)}</i></p>")
     return "\n".join(parts)
 
 

@@ -13,9 +13,20 @@ from tqdm.auto import tqdm
 from helpers import dataset as datasets
 from helpers import hypotheses, paths
 from helpers.errors import UserError
-from helpers.reports.render import render_html, write_indexes
+from helpers.reports.render import FAILURES, render_html, write_indexes
 
 STAMPS = ".stamps.json"
+
+
+class NotebooksFailed(UserError):
+    """Some notebooks failed; the other reports and the index were written all the same."""
+
+    def __init__(self, dataset: str, out_dir: Path, failures: dict[str, str]):
+        self.out_dir, self.failures = out_dir, failures
+        listed = "; ".join(f"{nb} ({why})" for nb, why in failures.items())
+        super().__init__(f"{len(failures)} notebook(s) failed on dataset {dataset}: {listed}. The other reports and "
+                         f"the index were written to {out_dir / 'index.html'}; each failed notebook, with its error, "
+                         f"is in {out_dir / 'notebooks'}.")
 
 
 def _source_digest() -> str:
@@ -55,18 +66,71 @@ def _scored(ds: datasets.Dataset, progress: bool) -> datasets.Dataset:
     return datasets.load(ds.path)
 
 
+def _write_json(path: Path, value: dict) -> None:
+    """Write a small JSON file atomically."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(value, indent=2))
+    os.replace(tmp, path)
+
+
+def _why(exc: Exception) -> str:
+    """One line saying where and how a notebook failed."""
+    if isinstance(exc, papermill.PapermillExecutionError):
+        evalue = " ".join(str(exc.evalue).split()) or "(no message)"
+        return f"cell {exc.exec_count}: {exc.ename}: {evalue}"
+    return f"{type(exc).__name__}: {' '.join(str(exc).split()) or '(no message)'}"
+
+
+def _forget_results(analysis: hypotheses.Analysis, results_dir: Path) -> None:
+    """Remove an analysis's recorded results, so a failed run leaves none from an earlier run behind."""
+    for hid in analysis.hypotheses:
+        (results_dir / f"{hid}.json").unlink(missing_ok=True)
+
+
+def _execute(analysis: hypotheses.Analysis, ds_path: Path, nb_out: Path, results_dir: Path,
+             html_path: Path) -> str | None:
+    """Run one notebook and render its report; None on success, else why it failed."""
+    _forget_results(analysis, results_dir)
+    try:
+        # the executed notebook is written once at the end (also when a cell fails), not after every cell
+        papermill.execute_notebook(
+            str(analysis.path), str(nb_out), kernel_name="python3", progress_bar=False,
+            request_save_on_cell_execute=False,
+            parameters={"dataset": str(ds_path), "results_dir": str(results_dir)}, cwd=str(paths.NOTEBOOKS))
+    except Exception as exc:  # any notebook's failure is reported; the other notebooks still run
+        why = _why(exc)
+        _forget_results(analysis, results_dir)  # a half-run notebook's results are not its findings
+        html_path.unlink(missing_ok=True)
+        if nb_out.is_file():
+            try:
+                render_html(nb_out, html_path)
+            except Exception as render_exc:  # the failure itself is the news; a report of it is a bonus
+                why += f" (its report could not be rendered either: {_why(render_exc)})"
+        return why
+    render_html(nb_out, html_path)
+    return None
+
+
 def run_analyses(dataset: str, out: str | Path | None = None, *, force: bool = False,
                  only: list[str] | None = None, progress: bool = True) -> Path:
-    """Run every registered analysis notebook on a dataset and write the HTML reports and indexes."""
+    """Run every registered analysis notebook on a dataset and write the HTML reports and indexes.
+
+    A notebook that fails does not stop the others: the index marks it failed and NotebooksFailed names every
+    failed notebook once the index is written.
+    """
     ds = _scored(datasets.load(dataset), progress)
     out_dir = Path(out) if out else paths.REPORTS / ds.name
     executed, results_dir = out_dir / "notebooks", out_dir / "results"
     executed.mkdir(parents=True, exist_ok=True)
-    stamps_file = out_dir / STAMPS
+    stamps_file, failures_file = out_dir / STAMPS, out_dir / FAILURES
     stamps = json.loads(stamps_file.read_text()) if stamps_file.is_file() else {}
+    failed: dict[str, str] = json.loads(failures_file.read_text()) if failures_file.is_file() else {}
+    registered = hypotheses.analyses()
+    failed = {nb: why for nb, why in failed.items() if nb in {a.notebook for a in registered}}
     code = _source_digest()
     earlier: list[str] = []
-    todo = [a for a in hypotheses.analyses() if not only or a.notebook in only]
+    failed_now: dict[str, str] = {}
+    todo = [a for a in registered if not only or a.notebook in only]
     bar = tqdm(todo, desc="analyses", unit="notebook", disable=not progress)
     for analysis in bar:
         bar.set_postfix_str(analysis.notebook)
@@ -74,25 +138,22 @@ def run_analyses(dataset: str, out: str | Path | None = None, *, force: bool = F
         deps = hypotheses.hypothesis_ids() if analysis.summary else earlier
         stamp = _stamp(analysis.path, ds.path, results_dir, deps, code)
         html_path = out_dir / f"{analysis.notebook}.html"
-        if not force and stamps.get(analysis.notebook) == stamp and html_path.is_file():
-            earlier += analysis.hypotheses
-            continue
-        nb_out = executed / f"{analysis.notebook}.ipynb"
-        try:
-            papermill.execute_notebook(
-                str(analysis.path), str(nb_out), kernel_name="python3", progress_bar=False,
-                parameters={"dataset": str(ds.path), "results_dir": str(results_dir)},
-                cwd=str(paths.NOTEBOOKS))
-        except papermill.PapermillExecutionError as exc:
-            render_html(nb_out, html_path)
-            raise UserError(f"notebook {analysis.notebook} failed on dataset {ds.name} at cell "
-                            f"{exc.exec_count}: {exc.ename}: {exc.evalue}. The executed notebook with the error is "
-                            f"{nb_out}.") from exc
-        render_html(nb_out, html_path)
-        stamps[analysis.notebook] = stamp
-        tmp = stamps_file.with_suffix(".tmp")
-        tmp.write_text(json.dumps(stamps, indent=2))
-        os.replace(tmp, stamps_file)
         earlier += analysis.hypotheses
+        if not force and stamps.get(analysis.notebook) == stamp and html_path.is_file() \
+                and analysis.notebook not in failed:
+            continue
+        why = _execute(analysis, ds.path, executed / f"{analysis.notebook}.ipynb", results_dir, html_path)
+        if why is None:
+            stamps[analysis.notebook] = stamp
+            failed.pop(analysis.notebook, None)
+        else:
+            stamps.pop(analysis.notebook, None)
+            failed[analysis.notebook] = failed_now[analysis.notebook] = why
+            if progress:
+                tqdm.write(f"FAILED {analysis.notebook}: {why}")
+        _write_json(stamps_file, stamps)
+        _write_json(failures_file, failed)
     write_indexes(ds, out_dir)
+    if failed_now:
+        raise NotebooksFailed(ds.name, out_dir, failed_now)
     return out_dir
