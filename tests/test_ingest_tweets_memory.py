@@ -8,11 +8,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from helpers.ingest import _x_archive_arrow as arrow
+from helpers.ingest import _x_archive_tweets as tweets
 from helpers.ingest import x_archive
-from helpers.ingest.base import Context
+from helpers.ingest.base import Context, ReadResult
 
 
 def _tweet(i: int) -> dict:
@@ -37,35 +39,62 @@ def _tweet(i: int) -> dict:
         "lang": "en", "extended_entities": {"media": media}}}
 
 
-def _archive(root: Path, n: int, newline: str = "\n", bom: bool = False, tail: str = "\n]") -> Path:
-    """An archive folder whose data/tweets.js holds n tweets in X's layout, written tweet by tweet."""
+def _archive(root: Path, n: int, newline: str = "\n", bom: bool = False, tail: str = "\n]", old: bool = False) -> Path:
+    """An archive folder whose data/tweets.js holds n tweets in X's layout, written tweet by tweet; old=True writes
+    the layout of archives from before 2020 (data/tweet.js, `[ {`, bare tweets at column 0, `}, {`)."""
     data = root / "data"
     data.mkdir(parents=True)
     (data / "account.js").write_text('window.YTD.account.part0 = [{"account": {"accountId": "42", "username": "me"}}]')
-    path = data / "tweets.js"
+    path = data / ("tweet.js" if old else "tweets.js")
     with open(path, "w", encoding="utf-8-sig" if bom else "utf-8", newline=newline) as fh:
-        fh.write("window.YTD.tweets.part0 = [")
+        fh.write(f"window.YTD.{path.stem}.part0 = [")
         for i in range(n):
+            if old:
+                fh.write((" " if i == 0 else ", ") + json.dumps(_tweet(i)["tweet"], indent=2, separators=(",", " : "),
+                                                                ensure_ascii=False))
+                continue
             text = json.dumps(_tweet(i), indent=2, separators=(",", " : "), ensure_ascii=False)
             fh.write(("\n  " if i == 0 else ",\n  ") + text.replace("\n", "\n  "))
-        fh.write(tail)
+        fh.write(" ]" if old else tail)
     return path
 
 
-@pytest.mark.parametrize("newline,bom,tail", [("\n", False, "\n]"), ("\r\n", False, "\n] ;\n"), ("\n", True, "\n]")])
+@pytest.mark.parametrize("newline,bom,tail,old", [("\n", False, "\n]", False), ("\r\n", False, "\n] ;\n", False),
+                                                  ("\n", True, "\n]", False), ("\n", False, "", True),
+                                                  ("\r\n", True, "", True)])
 @pytest.mark.parametrize("piece", [1, 700, 5000, 100_000])
 def test_reading_in_pieces_gives_the_same_tweets_as_reading_whole(tmp_path: Path, newline: str, bom: bool,
-                                                                  tail: str, piece: int) -> None:
-    """Whatever the piece size (smaller than a tweet, or several tweets), CRLF or a BOM: the same Arrow array."""
-    path = _archive(tmp_path / "a", 40, newline, bom, tail)
+                                                                  tail: str, old: bool, piece: int) -> None:
+    """Whatever the piece size (smaller than a tweet, or several tweets), CRLF, a BOM or the pre-2020 layout:
+    the same Arrow array."""
+    path = _archive(tmp_path / "a", 40, newline, bom, tail, old)
     whole = arrow.tweets(path.read_bytes())
-    assert whole is not None and len(whole) == 40
-    assert arrow.tweets_of_file(path, piece_bytes=piece).equals(whole)
+    assert whole is not None and len(whole.array) == 40 and whole.wrapped is not old
+    got = arrow.tweets_of_file(path, piece_bytes=piece)
+    assert got.wrapped == whole.wrapped and got.array.equals(whole.array)
+
+
+def test_the_pre_2020_layout_reads_the_same_posts_and_rejects_as_the_json_path(tmp_path: Path) -> None:
+    """Bare tweet objects (older archives) go through pyarrow too, with the same posts and reject places."""
+    path = _archive(tmp_path / "a", 30, old=True)
+    text = path.read_text()
+    text = text.replace('"favorite_count" : "7"', '"favorite_count" : "seven"', 1)  # one row for the JSON path
+    path.write_text(text.replace('"created_at" : "Sat Jun 01', '"created_at" : "Sat Jux 01', 1))
+    when = pd.Timestamp("2024-01-01", tz="UTC")
+    outcomes = []
+    for fast in (True, False):
+        result = ReadResult()
+        frame = tweets.finish([tweets.read_file(path, "t", result, fast=fast)], "1", when)
+        outcomes.append((frame, [(r["location"], r["reason"]) for r in result.rejects]))
+    pd.testing.assert_frame_equal(outcomes[0][0], outcomes[1][0])
+    assert outcomes[0][1] == outcomes[1][1]
+    assert sorted(place for place, _ in outcomes[0][1]) == ["t[0]", "t[7]"]
+    assert arrow.tweets_of_file(path) is not None
 
 
 @pytest.mark.parametrize("text", [
     "window.YTD.tweets.part0 = [ ]",
-    'window.YTD.tweets.part0 = [ {\n  "id_str" : "1"\n}, {\n  "id_str" : "2"\n} ]',  # unwrapped (older archives)
+    'window.YTD.tweets.part0 = [ {\n  "id_str" : "1"\n}, {\n  "tweet" : {\n    "id_str" : "2"\n  }\n} ]',  # mixed
     'window.YTD.tweets.part0 = [\n  {\n    "tweet" : {\n      "id_str" : "1"\n    }\n  }\n] trailing',
     'window.YTD.tweets.part0 = x [\n  {\n    "tweet" : {\n      "id_str" : "1"\n    }\n  }\n]',
 ])
@@ -82,8 +111,8 @@ def test_the_real_tweets_js_reads_the_same_in_small_pieces(realdata: Path) -> No
     """The real archive's tweets.js, read 64 KB at a time, is the array read whole."""
     path = realdata / "twitter-archive-andreruffert" / "data" / "tweets.js"
     whole = arrow.tweets(path.read_bytes())
-    assert len(whole) == 1986
-    assert arrow.tweets_of_file(path, piece_bytes=64 * 1024).equals(whole)
+    assert len(whole.array) == 1986 and whole.wrapped
+    assert arrow.tweets_of_file(path, piece_bytes=64 * 1024).array.equals(whole.array)
 
 
 CHILD = """

@@ -284,15 +284,21 @@ ODD_VALUES = {
                      min_size=1, max_size=12),
        urls=st.lists(st.sampled_from([[], [{"expanded_url": "https://a.example"}], [{"expanded_url": None}],
                                       [{"expanded_url": ""}, {"expanded_url": "https://b.example"}]]), min_size=12,
-                     max_size=12))
+                     max_size=12),
+       old=st.booleans())
 def test_fast_and_json_paths_agree_on_odd_values(tmp_path_factory: pytest.TempPathFactory, rows: list[dict],
-                                                 urls: list) -> None:
-    """Whatever the values, pyarrow's path and the row-by-row path keep and reject the same tweets alike."""
+                                                 urls: list, old: bool) -> None:
+    """Whatever the values, pyarrow's path and the row-by-row path keep and reject the same tweets alike, in
+    X's layout and in the pre-2020 one (bare tweets, `}, {` between them)."""
     tweets_rows = [{"tweet": {**{k: v for k, v in row.items() if v is not None},
                               "id": row["id_str"] or "1790000000000000009", "retweet_count": "1",
                               "entities": {"urls": urls[i]}}} for i, row in enumerate(rows)]
     path = tmp_path_factory.mktemp("odd") / "tweets.js"
-    path.write_text("window.YTD.tweets.part0 = " + json.dumps(tweets_rows, indent=2, separators=(",", " : ")))
+    if old:
+        bare = [json.dumps(r["tweet"], indent=2, separators=(",", " : ")) for r in tweets_rows]
+        path.write_text("window.YTD.tweet.part0 = [ " + ", ".join(bare) + " ]")
+    else:
+        path.write_text("window.YTD.tweets.part0 = " + json.dumps(tweets_rows, indent=2, separators=(",", " : ")))
     when = pd.Timestamp("2024-01-01", tz="UTC")
     outcomes = []
     for fast in (True, False):

@@ -1,7 +1,8 @@
 """X's own layout of a tweets file read fast: pyarrow's multi-threaded JSON reader with an explicit schema of the
 few fields posts use (the rest is skipped unparsed), then columns converted with Arrow compute functions.
 
-X pretty-prints each file as `window.YTD.tweets.part0 = [` then one two-space-indented object per tweet. Rows
+X pretty-prints each file as `window.YTD.tweets.part0 = [` then one two-space-indented `{"tweet": {...}}` object
+per tweet; archives from before 2020 print `[ {` then bare tweet objects at column 0, separated by `}, {`. Rows
 whose values are not plainly valid here (blank or odd counts, ids, dates) are left to the row-by-row conversion
 of _x_archive_tweets, so both paths give the same posts; a file in any other layout is left to it entirely.
 
@@ -15,6 +16,7 @@ import html
 from functools import reduce
 from itertools import islice
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -34,9 +36,11 @@ _TWEET = pa.struct([(name, pa.string()) for name in SCALARS] + [
     ("quoted_status_permalink", pa.struct([("expanded", pa.string())])),
 ])
 SCHEMA = pa.schema([("tweet", _TWEET)])
-SEPARATOR = b"\n  },\n  {"  # between two top-level objects in X's layout; raw newlines never occur inside JSON strings
-BLANKED = SEPARATOR.replace(b",", b" ")
-CLOSE = len(b"\n  }")  # the part of SEPARATOR that ends the object before it
+BARE_SCHEMA = pa.schema([_TWEET.field(i) for i in range(_TWEET.num_fields)])
+# Between two top-level objects (raw newlines never occur inside JSON strings, and nested objects are indented
+# deeper): X's layout since 2020, and the older one.
+SEPARATOR = b"\n  },\n  {"
+OLD_SEPARATOR = b"\n}, {"
 PIECE_BYTES = 4 * 2**20  # raw bytes parsed at a time: big enough for pyarrow's threads, small next to the file
 ID_DIGITS = r"^[0-9]+$"  # plain ids; anything else takes the row-by-row path
 COUNT_DIGITS = r"^[0-9]{1,18}$"  # plain counts that fit int64
@@ -55,28 +59,69 @@ def _utf8(data: bytes) -> bytes | None:
     return None
 
 
-def _parse(piece: bytes) -> pa.Table | None:
-    """The tweet objects of a run of whole top-level objects in X's layout, or None when pyarrow refuses them."""
+class Layout(NamedTuple):
+    """How a tweets file prints its array: the separator between top-level objects, and whether each object is
+    a tweet wrapped as {"tweet": {...}} or the bare tweet."""
+
+    separator: bytes
+    wrapped: bool
+
+    @property
+    def close(self) -> int:
+        """How many bytes of the separator end the object before it (up to its comma)."""
+        return self.separator.index(b",")
+
+
+class Tweets(NamedTuple):
+    """The tweet objects of a file as one Arrow struct array, and whether the file wraps them in {"tweet": ...}."""
+
+    array: pa.StructArray
+    wrapped: bool
+
+
+def layout(content: bytes) -> Layout | None:
+    """The layout of an array from the bytes just after its `[`, or None for one neither of X's layouts."""
+    if content.startswith(b"\n  {"):
+        separator = SEPARATOR
+    elif content.startswith(b" {"):
+        separator = OLD_SEPARATOR
+    else:
+        return None  # an empty list, or another program's layout: the JSON path decides
+    first_key = content[content.index(b"{") + 1:].lstrip()
+    return Layout(separator, first_key.startswith(b'"tweet"'))
+
+
+def _parse(piece: bytes, shape: Layout) -> pa.Table | None:
+    """The tweet objects of a run of whole top-level objects, or None when pyarrow refuses them."""
+    if not shape.wrapped and b'"tweet"' in piece:
+        return None  # a wrapped row among bare ones: only the JSON path tells them apart exactly
     # Blank the comma between top-level objects (same length, so the copy is made in one pass). A separator
     # that was not top-level would leave invalid JSON behind, which pyarrow refuses: the JSON path then decides.
-    objects = piece.replace(SEPARATOR, BLANKED)
-    options = pj.ParseOptions(explicit_schema=SCHEMA, unexpected_field_behavior="ignore", newlines_in_values=True)
+    objects = piece.replace(shape.separator, shape.separator.replace(b",", b" "))
+    options = pj.ParseOptions(explicit_schema=SCHEMA if shape.wrapped else BARE_SCHEMA,
+                              unexpected_field_behavior="ignore", newlines_in_values=True)
     try:
         return pj.read_json(pa.BufferReader(objects), parse_options=options)
     except (pa.ArrowException, ValueError):
         return None
 
 
-def _column(tables: list[pa.Table]) -> pa.StructArray | None:
-    """The tweet column of the parsed pieces as one array, or None when a row is not a wrapped tweet object."""
-    rows = sum(t.num_rows for t in tables)
-    if rows == 0 or any(t.column("tweet").null_count for t in tables):
-        return None  # unwrapped rows or an odd layout: the JSON path handles (and rejects) them one by one
-    return pa.concat_tables(tables).column("tweet").combine_chunks()
+def _column(tables: list[pa.Table], shape: Layout) -> Tweets | None:
+    """The tweets of the parsed pieces as one array, or None when a row is not a wrapped tweet object."""
+    if sum(t.num_rows for t in tables) == 0:
+        return None
+    table = pa.concat_tables(tables)
+    if not shape.wrapped:
+        fields = list(BARE_SCHEMA)
+        return Tweets(pa.StructArray.from_arrays([table.column(f.name).combine_chunks() for f in fields],
+                                                 fields=fields), False)
+    if table.column("tweet").null_count:
+        return None  # unwrapped rows among wrapped ones: the JSON path handles (and rejects) them one by one
+    return Tweets(table.column("tweet").combine_chunks(), True)
 
 
-def tweets(data: bytes) -> pa.StructArray | None:
-    """The tweet objects of a file in X's exact layout as one Arrow struct array, or None for any other file."""
+def tweets(data: bytes) -> Tweets | None:
+    """The tweet objects of a file in one of X's layouts as one Arrow struct array, or None for any other file."""
     body = _utf8(data)
     if body is None:
         return None
@@ -90,8 +135,9 @@ def tweets(data: bytes) -> pa.StructArray | None:
         return None  # an empty list: the JSON path says so just as well
     if b"\r" in inner:
         inner = inner.replace(b"\r\n", b"\n")
-    table = _parse(inner)
-    return None if table is None else _column([table])
+    shape = layout(inner)
+    table = None if shape is None else _parse(inner, shape)
+    return None if table is None else _column([table], shape)
 
 
 def _block(fh, size: int, data: bytes | None = None) -> bytes:
@@ -106,7 +152,7 @@ def _block(fh, size: int, data: bytes | None = None) -> bytes:
     return data.replace(b"\r\n", b"\n") if b"\r" in data else data
 
 
-def tweets_of_file(path: Path, piece_bytes: int = PIECE_BYTES) -> pa.StructArray | None:
+def tweets_of_file(path: Path, piece_bytes: int = PIECE_BYTES) -> Tweets | None:
     """tweets() of a file, read in pieces of whole tweets rather than whole: the same array, far less memory."""
     with open(path, "rb") as fh:
         head = fh.read(HEAD_BYTES)
@@ -122,26 +168,29 @@ def tweets_of_file(path: Path, piece_bytes: int = PIECE_BYTES) -> pa.StructArray
         if start < 0 or head[after_wrapper:start].strip():
             return None
         pending, tables = head[start + 1:], []
+        shape = layout(pending)
+        if shape is None:
+            return None
         while more := _block(fh, piece_bytes):
             pending += more
-            cut = pending.rfind(SEPARATOR)
+            cut = pending.rfind(shape.separator)
             if cut < 0:
                 continue  # no object ends in this piece yet
-            table = _parse(pending[:cut + CLOSE])
+            table = _parse(pending[:cut + shape.close], shape)
             if table is None:
                 return None
             tables.append(table)
-            pending = pending[cut + CLOSE + 1:]
+            pending = pending[cut + shape.close + 1:]
     end = pending.rfind(b"]")
     if end < 0 or pending[end + 1:].strip().rstrip(b";").strip():
         return None
     last = pending[:end]
     if last and not last.isspace():
-        table = _parse(last)
+        table = _parse(last, shape)
         if table is None:
             return None
         tables.append(table)
-    return _column(tables)
+    return _column(tables, shape)
 
 
 def _blank_null(values: pa.Array) -> pa.Array:

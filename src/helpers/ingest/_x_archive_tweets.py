@@ -75,13 +75,14 @@ def _raw(rec: object) -> str:
 class _Sink:
     """Where one file's rejects go, with the JSON path of each row (`.tweet` unless the row was unwrapped)."""
 
-    def __init__(self, result: ReadResult, source: str, unwrapped: set[int] | None = None):
-        """Rejects of the file `source` go to result; `unwrapped` lists rows without the {"tweet": ...} wrapper."""
-        self.result, self.source, self.unwrapped, self.raws = result, source, unwrapped or set(), {}
+    def __init__(self, result: ReadResult, source: str, unwrapped: set[int] | None = None, bare: bool = False):
+        """Rejects of the file `source` go to result; `unwrapped` lists rows without the {"tweet": ...} wrapper,
+        `bare` says no row has it (older archives)."""
+        self.result, self.source, self.unwrapped, self.bare, self.raws = result, source, unwrapped or set(), bare, {}
 
     def where(self, pos: int) -> str:
         """The JSON path of the row at this position."""
-        return f"{self.source}[{pos}]" + ("" if pos in self.unwrapped else ".tweet")
+        return f"{self.source}[{pos}]" + ("" if self.bare or pos in self.unwrapped else ".tweet")
 
     def reject(self, pos: int, reason: str, raw: object = None) -> None:
         """Reject the row at this position of the file."""
@@ -144,9 +145,10 @@ class FilePosts:
 
 def read_file(path: Path, shown: str, result: ReadResult, fast: bool = True) -> FilePosts:
     """The posts of one tweets file in file order; unusable rows rejected with their JSON path."""
-    tweets = arrow.tweets_of_file(path) if fast else None
-    if tweets is not None:
-        sink = _Sink(result, shown)
+    parsed = arrow.tweets_of_file(path) if fast else None
+    if parsed is not None:
+        tweets = parsed.array
+        sink = _Sink(result, shown, bare=not parsed.wrapped)
         frame, rest = arrow.posts(tweets)
         odd = tweets.take(pa.array(rest, type=pa.int64())).to_pylist() if len(rest) else []
         sink.raws = dict(zip(rest.tolist(), odd))
