@@ -10,6 +10,7 @@ from helpers.collect import bluesky, cohort, replay
 from helpers.collect.http import PoliteSession
 
 OPTIONS = cohort.Options(followers_sample=50, posts=30, progress=False)
+NOW = 1_750_000_000.0  # 2025-06-15 15:06:40 UTC: the frozen wall clock of server and client where waits matter
 
 
 def polite(cache, sleeps=None, cls=PoliteSession) -> PoliteSession:
@@ -24,6 +25,7 @@ def run(tmp_path_factory):
     with replay.serve(20, seed=7, faults=replay.DEMO_FAULTS) as server:
         sleeps = []
         session = polite(cache, sleeps)
+        server.clock = session.now = lambda: NOW  # a 429's wait is then exactly its reset, however slow the machine
         result = bluesky.collect(server.bluesky_handles(), session=session, base=server.url, options=OPTIONS)
         yield server, result, session, sleeps
 
@@ -47,7 +49,7 @@ def test_faults_were_met_and_survived(run):
     assert {"rate_limit", "server_error", "malformed"} <= set(faults)
     assert session.stats.retries == len(faults)  # each fault retried once, then answered
     # a 429 waits for the reset the headers announce (0.2 s here), not a blind backoff
-    assert any(0.05 < s <= 0.2 for s in sleeps)
+    assert sum(1 for s in sleeps if s == pytest.approx(0.2, abs=1e-3)) == faults.count("rate_limit")
 
 
 def test_follower_lists_are_paged_to_the_real_end(run):
@@ -184,3 +186,62 @@ def test_the_base_url_comes_from_the_environment(monkeypatch):
     assert bluesky.base_url("http://127.0.0.1:8") == "http://127.0.0.1:8"
     monkeypatch.delenv(bluesky.ENV_BASE_URL)
     assert bluesky.base_url() == bluesky.DEFAULT_BASE_URL
+
+
+def _keys_unique(ds: dataset.Dataset) -> None:
+    """No row twice in the keyed tables."""
+    assert not ds.followers.duplicated(["account_id", "follower_id"]).any()
+    assert not ds.following.duplicated(["account_id", "followed_id"]).any()
+    assert not ds.posts.duplicated(["post_id"]).any()
+
+
+def test_a_repeated_cursor_ends_paging_without_duplicates_and_the_dataset_is_written(tmp_path):
+    options = cohort.Options(followers_sample=200, posts=30, progress=False)
+    with replay.serve(20, seed=7, faults=replay.Faults(repeat_cursor_after=1)) as server:
+        result = bluesky.collect(server.bluesky_handles(), session=polite(tmp_path / "cache"), base=server.url,
+                                 options=options)
+        again = [r for r in server.log if "cursor=" in r.query]
+    assert len(result.collected) == 18 and not result.failed
+    # each list asked once with the cursor that came back, and no more
+    assert len(again) == len({(r.path, r.query) for r in again})
+    for data in result.collected:
+        ids = [r["follower_id"] for r in data.followers]
+        assert len(ids) == len(set(ids)), data.account["handle"]
+    big = [d for d in result.collected if d.account["followers_listed"]  # not the account hiding its followers
+           and d.account["followers_count"] > bluesky.PAGE]  # more than one page
+    assert big and all(d.account["followers_listed"] <= bluesky.PAGE for d in big)
+    assert all("list could not be paged completely: the server repeated its pagination cursor" in
+               d.account["sample_design"] for d in big)
+    note = next(n for n in result.notes if n.startswith("paging stopped early"))
+    assert "because the server repeated its pagination cursor" in note
+    assert all(f"followers of {d.account['account_id']}" in note for d in big)
+    ds = dataset.load(cohort.write(result, tmp_path / "ds"))
+    assert len(ds.accounts) == 18 and note in ds.manifest["notes"]
+    _keys_unique(ds)
+
+
+def test_truncated_bodies_are_retried_through_a_whole_collection(tmp_path):
+    with replay.serve(20, seed=7, faults=replay.Faults(truncated_every=6)) as server:
+        session = polite(tmp_path / "cache")
+        result = bluesky.collect(server.bluesky_handles(), session=session, base=server.url, options=OPTIONS)
+        cut = sum(1 for r in server.log if r.fault == "truncated")
+    assert cut > 3 and session.stats.retries == cut
+    assert len(result.collected) == 18 and not result.failed and not result.partial
+
+
+def test_a_long_retry_after_saves_the_complete_accounts_and_says_when_to_resume(tmp_path):
+    faults = replay.Faults(rate_limit_every=40, retry_after_s=3600)  # the first 429 comes mid-cohort
+    with replay.serve(20, seed=7, faults=faults) as server:
+        sleeps = []
+        session = polite(tmp_path / "cache", sleeps)
+        session.now = lambda: NOW
+        result = bluesky.collect(server.bluesky_handles(), session=session, base=server.url, options=OPTIONS)
+        first_429 = next(i for i, r in enumerate(server.log) if r.status == 429)
+        assert first_429 == len(server.log) - 1  # nothing asked after the server said to wait
+    assert not any(s > 1 for s in sleeps)  # short backoffs only: the hour is not slept through
+    assert result.paused == "the server asks to wait until 16:07 UTC (3600 s)"
+    assert result.partial and not result.interrupted and 0 < len(result.collected) < 18
+    ds = dataset.load(cohort.write(result, tmp_path / "ds"))
+    assert ds.manifest["notes"][0] == (f"partial: {len(result.done)} of 20 accounts (the server asks to wait until "
+                                       "16:07 UTC (3600 s)); run the same collection again after that to "
+                                       "complete it from the request cache")

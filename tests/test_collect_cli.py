@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 
 import pytest
 
@@ -73,21 +72,28 @@ def test_the_replay_demo_writes_a_simulated_dataset(tmp_path, capsys):
 
 
 def test_ctrl_c_mid_run_leaves_a_partial_dataset_that_the_next_run_completes(tmp_path):
-    """The must-show: interrupt a 20-account collection halfway; the rerun refetches nothing it had."""
+    """The must-show: interrupt a 20-account collection halfway; the rerun refetches nothing it had.
+
+    The server holds its answer to the 45th request until the subprocess has been interrupted, so the signal
+    always lands while the collector waits on that answer, however busy the machine (no sleeps, no clock).
+    """
     args = ["collect", "bluesky", "--dataset", str(tmp_path / "ds"), "--cache-dir", str(tmp_path / "cache"),
             "--followers-sample", "50", "--posts", "30", "--quiet"]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    with replay.serve(20, seed=7) as server:
+    hold = replay.Hold(at=45)
+    with replay.serve(20, seed=7, hold=hold) as server:
         accounts = ["--accounts", *server.bluesky_handles(), "--base-url", server.url]
         proc = subprocess.Popen([sys.executable, "-m", "helpers", *args, *accounts], env=env,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        deadline = time.monotonic() + 120  # a guard against a hang, not a timing assertion
-        while server.count() < 45 and proc.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.01)
+        while not hold.reached.wait(0.05) and proc.poll() is None:
+            pass  # wait for the event; stop waiting only if the run ended without reaching it
+        assert hold.reached.is_set(), proc.communicate()[1]
         proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=120)
+        out, err = proc.communicate()
+        hold.release.set()
         assert proc.returncode == 130, err
         first = list(server.log)
+        assert len(first) == 45  # nothing was asked after the held request
         manifest = json.loads((tmp_path / "ds" / "manifest.json").read_text())
         assert manifest["notes"][0].startswith("partial:") and manifest["collection"]["partial"]
         assert 0 < manifest["row_counts"]["accounts"] < 18
@@ -97,11 +103,57 @@ def test_ctrl_c_mid_run_leaves_a_partial_dataset_that_the_next_run_completes(tmp
         second = server.log[len(first):]
     answered = {(r.path, r.query) for r in first if r.status in (200, 400)}
     refetched = answered & {(r.path, r.query) for r in second}
-    # at most the one request in flight when Ctrl-C came: the server answered it, the client never kept it
-    assert len(refetched) <= 1
+    # only the request whose answer was held: the server logged it, the client never received it
+    assert refetched == {(first[-1].path, first[-1].query)}
     done = dataset.load(tmp_path / "ds")
     assert len(done.accounts) == 18 and not done.manifest["collection"]["partial"]
     assert done.manifest["collection"]["requests"]["from_cache"] >= len(answered) - 1
+
+
+def test_a_repeated_cursor_still_writes_the_dataset_and_says_why_paging_stopped(tmp_path, capsys):
+    with replay.serve(20, seed=7, faults=replay.Faults(repeat_cursor_after=1)) as server:
+        code = cli.main(["collect", "bluesky", "--accounts", *server.bluesky_handles(), "--base-url", server.url,
+                         "--dataset", str(tmp_path / "ds"), "--cache-dir", str(tmp_path / "cache"), "--quiet"])
+    out = capsys.readouterr().out
+    assert code == 0 and "18 of 20 accounts collected" in out
+    assert "note: paging stopped early for" in out and "because the server repeated its pagination cursor" in out
+    ds = dataset.load(tmp_path / "ds")
+    assert len(ds.accounts) == 18 and not ds.followers.duplicated(["account_id", "follower_id"]).any()
+
+
+def test_a_long_retry_after_saves_the_partial_dataset_and_says_when_to_run_again(tmp_path, monkeypatch, capsys):
+    sleeps = []
+    made = collect_cmd._session
+
+    def recording(args):
+        session = made(args)
+        session.sleep_fn = sleeps.append  # nothing sleeps for real
+        session.now = lambda: 1_750_000_000.0  # 2025-06-15 15:06:40 UTC
+        return session
+
+    monkeypatch.setattr(collect_cmd, "_session", recording)
+    args = ["collect", "bluesky", "--dataset", str(tmp_path / "ds"), "--cache-dir", str(tmp_path / "cache"),
+            "--followers-sample", "50", "--posts", "30", "--quiet"]
+    faults = replay.Faults(rate_limit_every=40, retry_after_s=3600)
+    with replay.serve(20, seed=7, faults=faults) as server:
+        accounts = ["--accounts", *server.bluesky_handles(), "--base-url", server.url]
+        code = cli.main([*args, *accounts])
+        captured = capsys.readouterr()
+        assert code == collect_cmd.EXIT_PAUSED == 75
+        assert not any(s > 60 for s in sleeps)
+        assert captured.err.strip().splitlines()[-1] == (
+            f"the server asks to wait until 16:07 UTC (3600 s); partial dataset saved to {tmp_path / 'ds'}; run the "
+            "same command again after that to continue (answers so far are cached).")
+        assert "Traceback" not in captured.err
+        partial = dataset.load(tmp_path / "ds")
+        assert partial.manifest["collection"]["partial"] and 0 < len(partial.accounts) < 18
+        first = len(server.log)
+
+        server.faults = replay.Faults()  # the hour has passed: the server answers again
+        assert cli.main([*args, *accounts]) == 0
+        again = {(r.path, r.query) for r in server.log[first:]}
+    assert not again & {(r.path, r.query) for r in server.log[:first] if r.status == 200}  # nothing fetched twice
+    assert len(dataset.load(tmp_path / "ds").accounts) == 18
 
 
 def test_cache_dir_defaults(tmp_path):

@@ -10,9 +10,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from requests.structures import CaseInsensitiveDict
 
+from helpers.collect import http, replay
 from helpers.collect.http import CollectError, PoliteSession, RequestCache, rate_limit_wait
 
-NOW = 1_750_000_000.0
+NOW = 1_750_000_000.0  # 2025-06-15 15:06:40 UTC
 
 
 class Script:
@@ -86,15 +87,16 @@ def test_no_wait_while_requests_remain_and_retry_after_wins():
 
 
 def test_429_waits_as_the_headers_say_then_succeeds(tmp_path, script):
-    reset = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=30)
+    reset = dt.datetime.fromtimestamp(NOW + 30, dt.timezone.utc)
     limited = (429, {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": reset.isoformat()},
                b'{"error": "Too many requests"}')
     srv = script({"/a": [limited, OK]})
     sleeps = []
     s = session(tmp_path, sleeps)
+    s.now = lambda: NOW  # the wall clock the reset is read against, frozen so the wait is exact
     status, body = s.get_json(srv.url + "/a")
     assert (status, body) == (200, {"ok": True})
-    assert len(sleeps) == 1 and 25 < sleeps[0] <= 30  # the reset time, not a blind backoff
+    assert sleeps == [pytest.approx(30)]  # the reset time, not a blind backoff
     assert s.stats.sent == 2 and s.stats.retries == 1
 
 
@@ -162,3 +164,118 @@ def test_not_found_is_cached_but_server_errors_are_not(tmp_path, script):
     again.get(srv.url + "/gone")
     again.get(srv.url + "/err")
     assert again.stats.from_cache == 1 and again.stats.sent == 2
+
+
+# -- faults of the body and long waits, against the replay server -------------------------------------------
+
+PROFILE = "/xrpc/app.bsky.actor.getProfile"
+
+
+def _profile(s: PoliteSession, server: replay.Replay, n: int = 1) -> tuple[int, object]:
+    """Ask the replay for one cohort member's profile."""
+    return s.get_json(server.url + PROFILE, params={"actor": server.bluesky_handles()[n]})
+
+
+def _within_jitter(sleeps: list[float], base: float, cap: float) -> bool:
+    """Whether each wait is an equal-jitter backoff: between half and all of min(cap, base * 2**attempt)."""
+    ceilings = [min(cap, base * 2 ** a) for a in range(len(sleeps))]
+    return all(c / 2 <= w <= c for w, c in zip(sleeps, ceilings))
+
+
+def test_a_body_cut_short_is_retried_like_a_dropped_connection(tmp_path):
+    with replay.serve(20, seed=7, faults=replay.Faults(truncated_every=1)) as server:
+        sleeps = []
+        s = session(tmp_path, sleeps, base_delay=1.0, max_delay=8.0)
+        status, body = _profile(s, server)
+        assert status == 200 and body["handle"] == server.bluesky_handles()[1]
+        assert [r.fault for r in server.log] == ["truncated", None]
+    assert s.stats.retries == 1 and len(sleeps) == 1 and _within_jitter(sleeps, 1.0, 8.0)
+    cached = [json.loads(p.read_text()) for p in (tmp_path / "cache").rglob("*.json")]
+    assert len(cached) == 1 and json.loads(cached[0]["body"]) == body  # only the whole answer is kept
+
+
+def test_a_body_always_cut_short_gives_a_plain_error_after_the_same_tries(tmp_path):
+    with replay.serve(20, seed=7, faults=replay.Faults(truncated_every=1, attempts=99)) as server:
+        sleeps = []
+        s = session(tmp_path, sleeps, max_retries=4, base_delay=1.0, max_delay=5.0)
+        with pytest.raises(CollectError, match=r"no complete answer after 5 tries \(the last: the answer was cut "
+                                               r"short .*\); run again later"):
+            _profile(s, server)
+        assert server.count() == 5  # one try and four retries, as for a dropped connection
+    assert len(sleeps) == 4 and _within_jitter(sleeps, 1.0, 5.0) and len(set(sleeps)) == 4
+    assert not list((tmp_path / "cache").rglob("*.json"))
+
+
+def _trickle_clock(server: replay.Replay):
+    """A monotonic clock on which every byte the replay trickles takes 5 s, whatever the machine's speed."""
+    return lambda: server.trickled * 5.0
+
+
+def test_a_trickling_body_misses_the_deadline_and_the_retry_gets_the_answer(tmp_path):
+    faults = replay.Faults(trickle_every=1)
+    with replay.serve(20, seed=7, faults=faults) as server:
+        sleeps = []
+        s = session(tmp_path, sleeps)
+        s.deadline_s, s.clock = 60, _trickle_clock(server)
+        status, body = _profile(s, server)
+        assert status == 200 and body["handle"] == server.bluesky_handles()[1]
+        assert [r.fault for r in server.log] == ["trickle", None]
+        # the first try was given up after about 60 s of its 5 s bytes, long before its end
+        assert 60 / 5 < server.trickled < len(json.dumps(body)) / 2
+    assert s.stats.retries == 1 and len(sleeps) == 1
+
+
+def test_a_body_that_always_trickles_ends_in_a_plain_error_after_the_last_try(tmp_path):
+    faults = replay.Faults(trickle_every=1, attempts=99)
+    with replay.serve(20, seed=7, faults=faults) as server:
+        sleeps = []
+        s = session(tmp_path, sleeps, max_retries=2)
+        s.deadline_s, s.clock = 60, _trickle_clock(server)
+        with pytest.raises(CollectError, match=r"no complete answer after 3 tries \(the last: the answer took "
+                                               r"longer than the 60 s deadline\)"):
+            _profile(s, server)
+        assert server.count() == 3
+    assert len(sleeps) == 2
+
+
+def test_a_long_retry_after_stops_at_once_and_says_until_when(tmp_path):
+    faults = replay.Faults(rate_limit_every=1, attempts=99, retry_after_s=3600)
+    with replay.serve(20, seed=7, faults=faults) as server:
+        sleeps = []
+        s = session(tmp_path, sleeps, longest_wait_s=120)
+        s.now = lambda: NOW
+        with pytest.raises(http.ServerAsksToWait) as caught:
+            _profile(s, server)
+        assert server.count() == 1  # no retry: it could only be refused again
+    assert sleeps == []
+    # NOW is 15:06:40 UTC; an hour later, rounded up to the minute
+    assert caught.value.describe() == "the server asks to wait until 16:07 UTC (3600 s)"
+    assert caught.value.until == dt.datetime(2025, 6, 15, 16, 7, tzinfo=dt.timezone.utc)
+
+
+def test_a_long_wait_past_midnight_names_the_day(tmp_path):
+    exc = http.ServerAsksToWait("u", 86_400, NOW)
+    assert exc.describe() == "the server asks to wait until 2025-06-16 15:07 UTC (86400 s)"
+
+
+def test_a_short_retry_after_is_honoured(tmp_path):
+    faults = replay.Faults(rate_limit_every=1, retry_after_s=30)
+    with replay.serve(20, seed=7, faults=faults) as server:
+        sleeps = []
+        s = session(tmp_path, sleeps)  # the longest wait worth sleeping through is 120 s by default
+        status, _ = _profile(s, server)
+    assert status == 200 and sleeps == [30.0] and s.stats.retries == 1
+
+
+def test_a_used_up_window_that_resets_past_max_wait_keeps_the_answer_then_stops(tmp_path, script):
+    spent = (200, {"Content-Type": "application/json", "ratelimit-remaining": "0",
+                   "ratelimit-reset": str(int(NOW + 7200))}, b'{"ok": true}')
+    srv = script({"/last": [spent]})
+    sleeps = []
+    s = session(tmp_path, sleeps)
+    s.now = lambda: NOW
+    with pytest.raises(http.ServerAsksToWait, match=r"until 17:07 UTC \(7200 s\)"):
+        s.get(srv.url + "/last")
+    assert sleeps == []  # not 900 s, then a retry the server would refuse
+    again = session(tmp_path, sleeps)
+    assert again.get(srv.url + "/last").json() == {"ok": True} and again.stats.from_cache == 1  # kept

@@ -118,3 +118,58 @@ def test_addresses_must_name_their_instance():
     with pytest.raises(ValueError, match="user@instance"):
         mastodon.split_acct("alice")
     assert mastodon.server_for("@alice@Social.Example") == "https://social.example"
+
+
+def _known(server: replay.Replay, acct: str) -> list[int]:
+    """The followers the replay server knows of a member: all for a local account, its own users' otherwise."""
+    m = server.world.member_by(acct)
+    if m.person.domain == LOCAL_DOMAIN:
+        return m.followers
+    return [f for f in m.followers if server.world.people[f].domain == LOCAL_DOMAIN]
+
+
+def test_a_repeated_next_link_ends_paging_without_duplicates_and_the_dataset_is_written(tmp_path):
+    options = cohort.Options(followers_sample=200, posts=30, progress=False)
+    with replay.serve(20, seed=7, faults=replay.Faults(repeat_cursor_after=1)) as server:
+        session = PoliteSession(tmp_path / "cache", base_delay=0.001, max_delay=0.01, sleep=lambda s: None, seed=1)
+        result = mastodon.collect(server.mastodon_accts(), session=session, base=server.url, options=options)
+        again = [r for r in server.log if "max_id=" in r.query]
+    assert len(result.collected) == 18 and not result.failed
+    assert len(again) == len({(r.path, r.query) for r in again})  # each repeated link followed once only
+    big = [d for d in result.collected if d.account["followers_listed"]  # not the account hiding its followers
+           and len(_known(server, d.account["account_id"])) > mastodon.PAGE_ACCOUNTS]
+    assert big and all(d.account["followers_listed"] <= mastodon.PAGE_ACCOUNTS for d in big)
+    assert all("the server repeated its pagination cursor" in d.account["sample_design"] for d in big)
+    for d in result.collected:
+        ids = [r["follower_id"] for r in d.followers]
+        assert len(ids) == len(set(ids)), d.account["account_id"]
+    note = next(n for n in result.notes if n.startswith("paging stopped early"))
+    assert all(f"followers of {d.account['account_id']}" in note for d in big)
+    ds = dataset.load(cohort.write(result, tmp_path / "ds"))
+    assert len(ds.accounts) == 18 and note in ds.manifest["notes"]
+    assert not ds.followers.duplicated(["account_id", "follower_id"]).any()
+    assert not ds.following.duplicated(["account_id", "followed_id"]).any()
+
+
+def test_truncated_bodies_are_retried_through_mastodon_py(tmp_path):
+    with replay.serve(20, seed=7, faults=replay.Faults(truncated_every=6)) as server:
+        session = PoliteSession(tmp_path / "cache", base_delay=0.001, max_delay=0.01, sleep=lambda s: None, seed=1)
+        result = mastodon.collect(server.mastodon_accts(), session=session, base=server.url, options=OPTIONS)
+        cut = sum(1 for r in server.log if r.fault == "truncated")
+    assert cut > 3 and session.stats.retries == cut
+    assert len(result.collected) == 18 and not result.failed and not result.partial
+
+
+def test_a_long_retry_after_passes_through_mastodon_py_and_saves_the_complete_accounts(tmp_path):
+    faults = replay.Faults(rate_limit_every=40, retry_after_s=3600)  # the first 429 comes mid-cohort
+    with replay.serve(20, seed=7, faults=faults) as server:
+        sleeps = []
+        session = PoliteSession(tmp_path / "cache", base_delay=0.001, max_delay=0.01, sleep=sleeps.append, seed=1)
+        session.now = lambda: 1_750_000_000.0
+        result = mastodon.collect(server.mastodon_accts(), session=session, base=server.url, options=OPTIONS)
+        assert server.log[-1].status == 429 and sum(r.status == 429 for r in server.log) == 1
+    assert not any(s > 1 for s in sleeps)
+    assert result.paused == "the server asks to wait until 16:07 UTC (3600 s)" and not result.failed
+    assert result.partial and 0 < len(result.collected) < 18
+    ds = dataset.load(cohort.write(result, tmp_path / "ds"))
+    assert ds.manifest["notes"][0].startswith(f"partial: {len(result.done)} of 20 accounts (the server asks to wait")

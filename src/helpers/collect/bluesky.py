@@ -7,8 +7,8 @@ import os
 from pathlib import Path
 
 from helpers.collect import sampling
-from helpers.collect.cohort import AccountData, Cohort, Options, bar
-from helpers.collect.http import CollectError, PoliteSession
+from helpers.collect.cohort import REPEATED, AccountData, Cohort, Options, bar, repeated_note
+from helpers.collect.http import CollectError, PoliteSession, ServerAsksToWait
 
 DEFAULT_BASE_URL = "https://public.api.bsky.app"
 ENV_BASE_URL = "QVQ_BLUESKY_BASE_URL"
@@ -29,6 +29,15 @@ class AppView:
 
     def __init__(self, session: PoliteSession, base: str):
         self.session, self.base = session, base
+        self.repeated: list[str] = []  # the lists whose paging stopped because a cursor came back again
+
+    def cursor_came_back(self, cursor: str | None, received: set[str], what: str) -> bool:
+        """Whether a cursor came back that was given before; if so, remember which list it ended."""
+        if cursor not in received:
+            received.add(cursor)
+            return False
+        self.repeated.append(what)
+        return True
 
     def call(self, method: str, **params) -> tuple[int, dict]:
         """One XRPC query; (status, body). Raises CollectError when it still fails after retries."""
@@ -46,25 +55,30 @@ class AppView:
         return body
 
     def pages(self, method: str, key: str, actor: str, *, stop_after: int | None, desc: str,
-              progress: bool, total: int | None) -> tuple[list[dict], bool]:
-        """Page a list to its end (no cursor) or until stop_after items; return (items, reached the end).
+              progress: bool, total: int | None) -> tuple[list[dict], bool, str]:
+        """Page a list to its end (no cursor) or until stop_after items; return (items, reached the end, why it
+        stopped early when that was the server's doing).
 
-        A short page is not the end: only a missing cursor is. A repeated cursor ends the listing early.
+        A short page is not the end: only a missing cursor is. A cursor that comes back again ends the listing
+        there, and an account already listed is never kept twice (a server that ignores the cursor repeats
+        its page).
         """
-        items, cursor, seen = [], None, set()
+        items, cursor, received, dids = [], None, set(), set()
         with bar(total, desc, progress, unit=key) as pbar:
             while True:
                 params = {"actor": actor, "limit": PAGE} | ({"cursor": cursor} if cursor else {})
                 body = self.ok(method, **params)
-                page = body.get(key, [])
+                page = [x for x in body.get(key, []) if x.get("did") is None or x["did"] not in dids]
+                dids.update(x.get("did") for x in page)
                 items += page
                 pbar.update(len(page))
                 cursor = body.get("cursor")
                 if not cursor:
-                    return items, True
-                if cursor in seen or (stop_after is not None and len(items) >= stop_after):
-                    return items, False
-                seen.add(cursor)
+                    return items, True, ""
+                if self.cursor_came_back(cursor, received, f"{desc} of {actor}"):
+                    return items, False, REPEATED
+                if stop_after is not None and len(items) >= stop_after:
+                    return items, False, ""
 
     def profiles(self, actors: list[str], progress: bool = False) -> dict[str, dict]:
         """Detailed profiles by did and by handle (lowercased), 25 actors a call."""
@@ -81,15 +95,15 @@ class AppView:
 
 def search(appview: AppView, query: str, max_accounts: int) -> list[str]:
     """Handles of the accounts app.bsky.actor.searchActors finds for a query, in its order."""
-    handles, cursor = [], None
+    handles, cursor, received = {}, None, set()
     while len(handles) < max_accounts:
         params = {"q": query, "limit": min(PAGE, max_accounts)} | ({"cursor": cursor} if cursor else {})
         body = appview.ok("app.bsky.actor.searchActors", **params)
-        handles += [a["handle"] for a in body.get("actors", [])]
+        handles |= dict.fromkeys(a["handle"] for a in body.get("actors", []))
         cursor = body.get("cursor")
-        if not cursor or not body.get("actors"):
+        if not cursor or not body.get("actors") or appview.cursor_came_back(cursor, received, f"search {query!r}"):
             break
-    return handles[:max_accounts]
+    return list(handles)[:max_accounts]
 
 
 def _verified(profile: dict) -> bool:
@@ -161,10 +175,10 @@ class Collector:
         """The follower sample with detailed profiles and weights."""
         opts = self.options
         page_all = total is None or total <= opts.max_list
-        listed, complete = self.appview.pages(
+        listed, complete, stopped = self.appview.pages(
             "app.bsky.graph.getFollowers", "followers", did, progress=opts.stages, desc="followers",
             stop_after=opts.max_list if page_all else opts.followers_sample, total=total if page_all else None)
-        reason = "" if page_all else f"{total} followers is above the paging limit of {opts.max_list}"
+        reason = stopped or ("" if page_all else f"{total} followers is above the paging limit of {opts.max_list}")
         chosen, design = sampling.choose(listed, opts.followers_sample, complete=complete and page_all,
                                          total=total, seed=f"{opts.seed}:{did}", reason=reason)
         detailed = self.appview.profiles([f["did"] for f in chosen], progress=opts.stages)
@@ -181,15 +195,15 @@ class Collector:
         """Whom the account follows, when the list can be paged completely; None otherwise."""
         if not self.options.following or (total is not None and total > self.options.max_list):
             return None
-        listed, complete = self.appview.pages("app.bsky.graph.getFollows", "follows", did, stop_after=None,
-                                              desc="following", progress=self.options.stages, total=total)
+        listed, complete, _ = self.appview.pages("app.bsky.graph.getFollows", "follows", did, stop_after=None,
+                                                 desc="following", progress=self.options.stages, total=total)
         observed = self.appview.session.last_fetched_at
         return [{"account_id": did, "followed_id": f["did"], "platform": "bluesky", "handle": f.get("handle"),
                  "observed_at": observed} for f in listed] if complete else None
 
     def _posts(self, did: str) -> list[dict]:
         """The most recent posts and reposts (a pinned post only where it falls in time)."""
-        rows, cursor = {}, None
+        rows, cursor, received = {}, None, set()
         with bar(self.options.posts, "posts", self.options.stages, unit="post") as pbar:
             while len(rows) < self.options.posts:
                 params = {"actor": did, "limit": min(PAGE, self.options.posts), "filter": "posts_with_replies"}
@@ -202,6 +216,8 @@ class Collector:
                         pbar.update(1)
                 cursor = body.get("cursor")
                 if not cursor or not body.get("feed"):
+                    break
+                if self.appview.cursor_came_back(cursor, received, f"posts of {did}"):
                     break
         return list(rows.values())
 
@@ -244,8 +260,12 @@ def collect(actors: list[str], *, session: PoliteSession, base: str | None = Non
                 pbar.update(1)
     except KeyboardInterrupt:
         cohort.interrupted = True
+    except ServerAsksToWait as exc:
+        cohort.paused = exc.describe()
     except CollectError as exc:
         cohort.failed["(profiles)"] = str(exc)
+    if appview.repeated:
+        cohort.notes.append(repeated_note(appview.repeated))
     return cohort
 
 

@@ -10,6 +10,8 @@ import pandas as pd
 
 from helpers import dataset, pseudonyms, schemas
 
+REPEATED = "the server repeated its pagination cursor"  # why a listing stopped early (designs, notes)
+
 # Columns the collectors add to the accounts table beyond the data model.
 ACCOUNT_EXTRAS = {"sample_design": "string", "probability_sample": "boolean", "followers_listed": "Int64",
                   "followers_sampled": "Int64", "answered_by": "string", "followers_partial": "boolean"}
@@ -31,6 +33,12 @@ class Options:
     def stages(self) -> bool:
         """Whether to show the per-stage bars."""
         return self.progress and self.stage_progress
+
+
+def repeated_note(lists: list[str]) -> str:
+    """The note that says which lists stopped paging because the server repeated its cursor."""
+    return (f"paging stopped early for {len(lists)} list(s) because {REPEATED} (the rows up to there are kept, "
+            f"none twice; those lists count as not completely paged): {', '.join(lists)}")
 
 
 def bar(total: int | None, desc: str, enabled: bool, unit: str = "item", leave: bool = False):
@@ -66,6 +74,7 @@ class Cohort:
     rejects: list[dict] = field(default_factory=list)  # permanent: deleted, suspended, not found
     failed: dict[str, str] = field(default_factory=dict)  # transient: a rerun may succeed
     interrupted: bool = False
+    paused: str = ""  # why the run stopped early at the server's request, with when to resume
     notes: list[str] = field(default_factory=list)
 
     def add(self, data: AccountData) -> None:
@@ -94,7 +103,7 @@ class Cohort:
         line = (f"{len(self.collected)} of {len(self.requested)} accounts collected, "
                 f"{len(self.rejects)} unavailable (see rejects)")
         if left:
-            why = "interrupted" if self.interrupted else "failed after retries"
+            why = self.paused or ("interrupted" if self.interrupted else "failed after retries")
             line += f", {left} not collected ({why}): run the same command again to finish from the cache"
         return line
 
@@ -155,9 +164,10 @@ def write(cohort: Cohort, out: str | Path, *, pseudonymise: bool = True, stats: 
     tabs = tables(cohort)
     notes = list(cohort.notes)
     if cohort.partial:
-        notes.insert(0, f"partial: {len(cohort.done)} of {len(cohort.requested)} accounts "
-                        f"({'interrupted' if cohort.interrupted else 'some failed after retries'}); run the "
-                        "same collection again to complete it from the request cache")
+        why = cohort.paused or ("interrupted" if cohort.interrupted else "some failed after retries")
+        after = " after that" if cohort.paused else ""
+        notes.insert(0, f"partial: {len(cohort.done)} of {len(cohort.requested)} accounts ({why}); run the same "
+                        f"collection again{after} to complete it from the request cache")
     if replay_demo:
         notes.insert(0, "replay demo: collected from the built-in local replay server, a generated cohort; "
                         "these are not real accounts")

@@ -1,13 +1,16 @@
 """A polite HTTP session: obeys rate-limit headers, backs off with jitter, retries a bounded number of
-times, and keeps every definitive answer in an on-disk cache so an interrupted run resumes without
-fetching anything twice."""
+times (on 429, 5xx, malformed JSON, dropped connections, bodies cut short and answers slower than an overall
+deadline), stops with a resume time when the server asks for a long wait, and keeps every definitive answer
+in an on-disk cache so an interrupted run resumes without fetching anything twice."""
 
 from __future__ import annotations
 
 import datetime as dt
 import email.utils
 import hashlib
+import http.client
 import json
+import math
 import os
 import random
 import tempfile
@@ -17,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import requests
+import urllib3.exceptions
 from requests.structures import CaseInsensitiveDict
 
 from helpers import paths
@@ -29,10 +33,40 @@ CACHEABLE = {200, 400, 404, 410}
 RETRYABLE = {429, 500, 502, 503, 504}
 # Response headers worth keeping in the cache (pagination and type); never request headers.
 KEPT_HEADERS = ("content-type", "link", "date")
+DEADLINE_S = 60.0  # the longest one try may take, from sending to the last body byte
+LONGEST_WAIT_S = 120.0  # a Retry-After longer than this stops the run instead of sleeping
+CHUNK = 64 * 1024
+# A body that broke off mid-way (requests raises these from its own reads; urllib3 from ours).
+BROKEN_BODY = (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError,
+               urllib3.exceptions.HTTPError, http.client.HTTPException)
 
 
 class CollectError(Exception):
     """A request that still failed after every retry."""
+
+
+class FailedTry(Exception):
+    """One try that gave no complete answer: the body was cut short, or it missed the deadline."""
+
+
+class ServerAsksToWait(BaseException):
+    """The server asks for a wait too long to sleep through: stop, keep what is complete, resume later.
+
+    Raised for a Retry-After above longest_wait_s, or any asked wait above max_wait. A BaseException, as
+    KeyboardInterrupt is, because Mastodon.py turns every Exception the session raises into its own network
+    error, and this one must reach the collector, which saves the partial dataset.
+    """
+
+    def __init__(self, url: str, wait_s: float, now: float):
+        self.url, self.wait_s = url, wait_s
+        self.until = dt.datetime.fromtimestamp(math.ceil((now + wait_s) / 60) * 60, dt.timezone.utc)
+        self.today = dt.datetime.fromtimestamp(now, dt.timezone.utc).date()
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        """When to resume, in words: the minute the wait ends (UTC) and its length."""
+        when = f"{self.until:%H:%M} UTC" if self.until.date() == self.today else f"{self.until:%Y-%m-%d %H:%M} UTC"
+        return f"the server asks to wait until {when} ({self.wait_s:.0f} s)"
 
 
 @dataclass
@@ -112,12 +146,18 @@ def _parse_reset(value: str, now: float) -> float | None:
     return when.timestamp() - now
 
 
+def retry_after(headers: CaseInsensitiveDict, now: float) -> float | None:
+    """The wait a Retry-After header asks for, in seconds (None without one)."""
+    if not headers.get("retry-after"):
+        return None
+    wait = _parse_reset(headers["retry-after"], now)
+    return None if wait is None else max(wait, 0.0)
+
+
 def rate_limit_wait(headers: CaseInsensitiveDict, now: float) -> float | None:
     """How long the server asks us to wait: Retry-After, or the reset time once no request remains."""
-    if headers.get("retry-after"):
-        wait = _parse_reset(headers["retry-after"], now)
-        if wait is not None:
-            return max(wait, 0.0)
+    if (wait := retry_after(headers, now)) is not None:
+        return wait
     remaining = headers.get("ratelimit-remaining") or headers.get("x-ratelimit-remaining")
     reset = headers.get("ratelimit-reset") or headers.get("x-ratelimit-reset")
     if remaining is None or reset is None:
@@ -157,17 +197,24 @@ def _from_entry(entry: dict, method: str) -> requests.Response:
 
 
 class PoliteSession(requests.Session):
-    """A requests.Session that caches, paces, backs off and retries; usable directly or by Mastodon.py."""
+    """A requests.Session that caches, paces, backs off and retries; usable directly or by Mastodon.py.
+
+    clock (monotonic) times each try against deadline_s; now (wall clock) reads rate-limit reset times and
+    dates a resume; sleep waits. Tests inject all three so that nothing depends on the machine's speed.
+    """
 
     def __init__(self, cache_dir: Path | str | None = DEFAULT_CACHE, *, max_retries: int = 5,
                  base_delay: float = 1.0, max_delay: float = 60.0, max_wait: float = 900.0,
                  timeout: float = 30.0, cache_max_age_s: float | None = None,
-                 sleep: Callable[[float], None] = time.sleep, seed: int | None = None):
+                 sleep: Callable[[float], None] = time.sleep, seed: int | None = None,
+                 deadline_s: float = DEADLINE_S, longest_wait_s: float = LONGEST_WAIT_S,
+                 clock: Callable[[], float] = time.monotonic, now: Callable[[], float] = time.time):
         super().__init__()
         self.cache = RequestCache(Path(cache_dir), cache_max_age_s) if cache_dir is not None else None
         self.max_retries, self.base_delay, self.max_delay, self.max_wait = max_retries, base_delay, max_delay, max_wait
         self.timeout = timeout
-        self.sleep_fn = sleep
+        self.deadline_s, self.longest_wait_s = deadline_s, longest_wait_s
+        self.sleep_fn, self.clock, self.now = sleep, clock, now
         self.rng = random.Random(seed)
         self.stats = Stats()
         self.last_fetched_at: str | None = None
@@ -195,7 +242,7 @@ class PoliteSession(requests.Session):
             self.stats.from_cache += 1
             self.last_fetched_at = entry["fetched_at"]
             return _from_entry(entry, method)
-        resp = self._send(method, url, params, headers, timeout or self.timeout, **kwargs)
+        resp, pause = self._send(method, url, params, headers, timeout or self.timeout, **kwargs)
         fetched_at = dt.datetime.now(dt.timezone.utc).isoformat()
         resp.from_cache = False  # type: ignore[attr-defined]
         resp.fetched_at = fetched_at  # type: ignore[attr-defined]
@@ -204,35 +251,90 @@ class PoliteSession(requests.Session):
             kept = {h: resp.headers[h] for h in KEPT_HEADERS if h in resp.headers}
             self.cache.put(key, {"url": full_url, "status": resp.status_code, "headers": kept,
                                  "body": resp.content.decode("utf-8", errors="replace"), "fetched_at": fetched_at})
+        if pause is not None:  # the answer is good and now cached; the wait before the next one is too long
+            raise pause
         return resp
 
-    def _send(self, method, url, params, headers, timeout, **kwargs) -> requests.Response:
-        """The retry loop: rate limits, 429, 5xx, malformed JSON and dropped connections, bounded."""
-        last_error: Exception | None = None
+    def _send(self, method, url, params, headers, timeout,
+              **kwargs) -> tuple[requests.Response, ServerAsksToWait | None]:
+        """The retry loop: rate limits, 429, 5xx, malformed JSON, dropped connections, broken or slow bodies.
+
+        Returns the last answer and, when the server wants a wait longer than max_wait before the next
+        request, the pause to raise once the answer is cached.
+        """
+        kwargs.pop("stream", None)  # the body is always read here, against the deadline
+        failure = ""
         resp = None
         for attempt in range(self.max_retries + 1):
             if attempt:
                 self.stats.retries += 1
             try:
-                resp = super().request(method, url, params=params, headers=headers, timeout=timeout, **kwargs)
-            except (requests.ConnectionError, requests.Timeout) as exc:
-                last_error = exc
-                self._sleep(self.backoff(attempt))
+                resp = self._try(method, url, params, headers, timeout, **kwargs)
+            except (requests.ConnectionError, requests.Timeout, FailedTry, *BROKEN_BODY) as exc:
+                resp, failure = None, str(exc)
+                if attempt < self.max_retries:
+                    self._sleep(self.backoff(attempt))
                 continue
-            self.stats.sent += 1
-            self.stats.statuses[resp.status_code] = self.stats.statuses.get(resp.status_code, 0) + 1
-            wait = rate_limit_wait(resp.headers, time.time())
+            now = self.now()
+            wait = rate_limit_wait(resp.headers, now)
             retry = resp.status_code in RETRYABLE or (resp.status_code == 200 and not _is_json(resp))
+            asked = retry_after(resp.headers, now)
+            too_long = asked is not None and asked > self.longest_wait_s
             if not retry:
+                if too_long or (wait and wait > self.max_wait):
+                    return resp, ServerAsksToWait(url, wait, now)
                 if wait:  # the window is used up: pause before the next request, not after a failure
                     self._sleep(wait)
-                return resp
+                return resp, None
+            if too_long:  # retrying sooner would only be refused again
+                raise ServerAsksToWait(url, asked, now)
             if attempt == self.max_retries:
                 break
-            self._sleep(wait if resp.status_code == 429 and wait is not None else self.backoff(attempt))
+            pause = wait if resp.status_code == 429 and wait is not None else self.backoff(attempt)
+            if pause > self.max_wait:
+                raise ServerAsksToWait(url, pause, now)
+            self._sleep(pause)
         if resp is None:
-            raise CollectError(f"{url}: no answer after {self.max_retries + 1} tries ({last_error})")
+            raise CollectError(f"{url}: no complete answer after {self.max_retries + 1} tries (the last: {failure}); "
+                               "run again later to continue")
+        return resp, None
+
+    def _try(self, method, url, params, headers, timeout, **kwargs) -> requests.Response:
+        """One try: send, then read the whole body before the overall deadline (a timeout is per read only)."""
+        start = self.clock()
+        resp = super().request(method, url, params=params, headers=headers, timeout=timeout, stream=True, **kwargs)
+        self.stats.sent += 1
+        self.stats.statuses[resp.status_code] = self.stats.statuses.get(resp.status_code, 0) + 1
+        try:
+            body = self._read_body(resp, start)
+        except BaseException:
+            resp.close()  # drop the connection: the rest of this body must never be read as the next answer
+            raise
+        resp._content, resp._content_consumed = body, True
+        resp.close()  # fully read: the connection goes back to the pool
         return resp
+
+    def _read_body(self, resp: requests.Response, start: float) -> bytes:
+        """The body, read as it arrives; FailedTry when it breaks off or the try outlives the deadline."""
+        read1 = getattr(resp.raw, "read1", None)
+        if read1 is None:  # not a urllib3 response (a custom adapter): read it the ordinary way
+            return resp.content
+        chunks = []
+        while True:
+            self._check_deadline(start)
+            try:
+                chunk = read1(CHUNK, decode_content=True)
+            except (*BROKEN_BODY, OSError) as exc:
+                raise FailedTry(f"the answer was cut short ({exc})") from exc
+            if not chunk:
+                self._check_deadline(start)
+                return b"".join(chunks)
+            chunks.append(chunk)
+
+    def _check_deadline(self, start: float) -> None:
+        """FailedTry once a try has taken longer than deadline_s."""
+        if self.clock() - start > self.deadline_s:
+            raise FailedTry(f"the answer took longer than the {self.deadline_s:g} s deadline")
 
     def get_json(self, url: str, params=None) -> tuple[int, object]:
         """GET a JSON API; return (status, parsed body); raise CollectError when it still fails after retries."""

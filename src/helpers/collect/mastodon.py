@@ -9,6 +9,7 @@ partial for that reason.
 
 from __future__ import annotations
 
+import json
 import os
 from urllib.parse import urlsplit
 
@@ -16,8 +17,8 @@ import bs4
 from mastodon import Mastodon, MastodonError, MastodonNotFoundError
 
 from helpers.collect import sampling
-from helpers.collect.cohort import AccountData, Cohort, Options, bar
-from helpers.collect.http import USER_AGENT, CollectError, PoliteSession
+from helpers.collect.cohort import REPEATED, AccountData, Cohort, Options, bar, repeated_note
+from helpers.collect.http import USER_AGENT, CollectError, PoliteSession, ServerAsksToWait
 
 ENV_BASE_URL = "QVQ_MASTODON_BASE_URL"
 ENV_TOKEN = "MASTODON_ACCESS_TOKEN"
@@ -111,6 +112,7 @@ class Collector:
     def __init__(self, session: PoliteSession, options: Options, *, base: str | None, token: str | None):
         self.session, self.options, self.base, self.token = session, options, base, token
         self.clients: dict[str, Mastodon] = {}
+        self.repeated: list[str] = []  # the lists whose paging stopped because a next link came back again
 
     def client(self, server: str) -> Mastodon:
         """A Mastodon.py client for one server, sharing the polite session; it throws on 429 after our retries."""
@@ -120,18 +122,33 @@ class Collector:
                                             request_timeout=self.session.timeout, user_agent=USER_AGENT)
         return self.clients[server]
 
-    def _pages(self, api: Mastodon, first, *, stop_after: int | None, desc: str,
-               total: int | None) -> tuple[list, bool]:
-        """Follow rel="next" Link headers to the real end (a short page is not the end), or stop after N."""
-        items, page = [], first
+    def _pages(self, api: Mastodon, first, *, stop_after: int | None, desc: str, total: int | None,
+               who: str) -> tuple[list, bool, str]:
+        """Follow rel="next" Link headers to the real end (a short page is not the end), or stop after N;
+        return (items, reached the end, why it stopped early when that was the server's doing).
+
+        A next link that comes back again ends the listing there, and an entity already listed is never kept
+        twice (a server that ignores max_id repeats its page).
+        """
+        items, page, ids, received = [], first, set(), set()
         with bar(total, desc, self.options.stages, unit="account") as pbar:
             while page:
-                items += list(page)
-                pbar.update(len(page))
+                fresh = [x for x in page if x.get("id") is None or x["id"] not in ids]
+                ids.update(x.get("id") for x in fresh)
+                items += fresh
+                pbar.update(len(fresh))
+                following = api.get_pagination_info(page, "next")
                 if stop_after is not None and len(items) >= stop_after:
-                    return items, api.get_pagination_info(page, "next") is None
+                    return items, following is None, ""
+                if following is not None:
+                    marker = json.dumps({k: str(v) for k, v in following.items() if k != "_mastopy_type"},
+                                        sort_keys=True)
+                    if marker in received:
+                        self.repeated.append(f"{desc} of {who}")
+                        return items, False, REPEATED
+                    received.add(marker)
                 page = api.fetch_next(page)
-        return items, True
+        return items, True, ""
 
     def _followers(self, api: Mastodon, account: dict, key: str,
                    server: str) -> tuple[list[dict], sampling.Design, bool]:
@@ -139,16 +156,17 @@ class Collector:
         opts, total = self.options, account.get("followers_count")
         remote = "@" in (account.get("acct") or "")
         page_all = total is None or total <= opts.max_list
-        listed, complete = self._pages(api, api.account_followers(account["id"], limit=PAGE_ACCOUNTS),
-                                       stop_after=opts.max_list if page_all else opts.followers_sample,
-                                       desc="followers", total=total if page_all else None)
+        listed, complete, stopped = self._pages(api, api.account_followers(account["id"], limit=PAGE_ACCOUNTS),
+                                                stop_after=opts.max_list if page_all else opts.followers_sample,
+                                                desc="followers", total=total if page_all else None, who=key)
         host = urlsplit(server).netloc
-        reason = "" if page_all else f"{total} followers is above the paging limit of {opts.max_list}"
+        reason = stopped or ("" if page_all else f"{total} followers is above the paging limit of {opts.max_list}")
         if not listed and total:
             reason = "the account hides its followers" if not remote else f"{host} knows none of them"
+        known_to = f"{host} as far as it could be paged ({stopped})" if stopped else host
         chosen, design = sampling.choose(listed, opts.followers_sample, complete=complete and page_all,
                                          total=total, seed=f"{opts.seed}:{key}", reason=reason,
-                                         known_to=host if remote and listed else None)
+                                         known_to=known_to if remote and listed else None)
         observed = self.session.last_fetched_at
         rows = [{"account_id": key, "follower_id": canonical_acct(f), "platform": "mastodon", **_profile_fields(f),
                  "last_post_at": f.get("last_status_at"), "default_avatar": DEFAULT_AVATAR in (f.get("avatar") or ""),
@@ -161,8 +179,8 @@ class Collector:
         total = account.get("following_count")
         if not self.options.following or (total is not None and total > self.options.max_list):
             return None
-        listed, complete = self._pages(api, api.account_following(account["id"], limit=PAGE_ACCOUNTS),
-                                       stop_after=self.options.max_list, desc="following", total=total)
+        listed, complete, _ = self._pages(api, api.account_following(account["id"], limit=PAGE_ACCOUNTS),
+                                          stop_after=self.options.max_list, desc="following", total=total, who=key)
         observed = self.session.last_fetched_at
         if not complete or (total and not listed):  # hidden or cut short: followed_back stays unknown
             return None
@@ -172,8 +190,9 @@ class Collector:
     def _posts(self, api: Mastodon, account: dict, key: str) -> list[dict]:
         """The most recent statuses (with replies and boosts)."""
         n = self.options.posts
-        statuses, _ = self._pages(api, api.account_statuses(account["id"], limit=min(PAGE_STATUSES, n)),
-                                  stop_after=n, desc="posts", total=min(n, account.get("statuses_count") or n))
+        statuses, _, _ = self._pages(api, api.account_statuses(account["id"], limit=min(PAGE_STATUSES, n)),
+                                     stop_after=n, desc="posts", total=min(n, account.get("statuses_count") or n),
+                                     who=key)
         observed = self.session.last_fetched_at
         rows = {}
         for s in statuses[:n]:
@@ -227,6 +246,10 @@ def collect(accts: list[str], *, session: PoliteSession, base: str | None = None
                 pbar.update(1)
     except KeyboardInterrupt:
         cohort.interrupted = True
+    except ServerAsksToWait as exc:
+        cohort.paused = exc.describe()
+    if collector.repeated:
+        cohort.notes.append(repeated_note(collector.repeated))
     remote = [d.account for d in cohort.collected if d.account["followers_partial"]]
     if remote:
         cohort.notes.append(

@@ -1,6 +1,7 @@
 """A local replay server: Bluesky's AppView and a Mastodon server in one, on 127.0.0.1, serving a generated
-cohort with the real APIs' shapes, pagination and errors, and faults on demand (429 with rate-limit headers,
-5xx, malformed JSON). Used by the tests and by the collection notebooks' offline demo."""
+cohort with the real APIs' shapes, pagination and errors, and faults on demand (429 with rate-limit headers
+and Retry-After, 5xx, malformed JSON, bodies cut short or trickled, pagination cursors that repeat). Used by
+the tests and by the collection notebooks' offline demo."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import hashlib
 import json
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -23,21 +24,39 @@ from helpers.collect.replay_data import LOCAL_DOMAIN, Member, World
 
 @dataclass
 class Faults:
-    """Which first requests fail: every k-th distinct request (by a hash of its URL) fails once, then succeeds."""
+    """Which requests fail: every k-th distinct request (by a hash of its URL) fails on its first `attempts`
+    tries, then succeeds. repeat_cursor_after: every listing pages normally for that many pages, then keeps
+    answering its last page again with the same cursor (a server that stops advancing)."""
 
     rate_limit_every: int = 0
     server_error_every: int = 0
     malformed_every: int = 0
+    truncated_every: int = 0  # the body stops short of its Content-Length and the connection closes
+    trickle_every: int = 0  # the body comes one byte at a time, trickle_interval_s apart
     rate_limit_reset_s: float = 0.2
+    retry_after_s: int | None = None  # 429s also carry Retry-After: this many seconds
+    trickle_interval_s: float = 0.001
+    attempts: int = 1
+    repeat_cursor_after: int = 0
 
     def pick(self, key: str) -> str | None:
-        """The fault for a request's first attempt, if any."""
+        """The fault for a request's first attempts, if any."""
         for name, every in (("rate_limit", self.rate_limit_every), ("server_error", self.server_error_every),
-                            ("malformed", self.malformed_every)):
+                            ("malformed", self.malformed_every), ("truncated", self.truncated_every),
+                            ("trickle", self.trickle_every)):
             digest = int(hashlib.sha256(f"{name}:{key}".encode()).hexdigest()[:8], 16)
             if every and digest % every == 0:
                 return name
         return None
+
+
+@dataclass
+class Hold:
+    """Holds the answer to the n-th request until released, so a test can act while a client waits on it."""
+
+    at: int
+    reached: threading.Event = field(default_factory=threading.Event)
+    release: threading.Event = field(default_factory=threading.Event)
 
 
 DEMO_FAULTS = Faults(rate_limit_every=25, server_error_every=20, malformed_every=30)
@@ -61,10 +80,13 @@ class Replay:
     world: World
     faults: Faults
     log: list[Logged] = field(default_factory=list)
-    faulted: set[str] = field(default_factory=set)
+    faulted: dict[str, int] = field(default_factory=dict)  # attempts seen per faulted-or-not request
     lock: threading.Lock = field(default_factory=threading.Lock)
     url: str = ""
     log_file: str | None = None  # also append one line per request here (for runs in another process)
+    clock: Callable[[], float] = time.time  # the wall clock of the rate-limit headers (a test may freeze it)
+    hold: Hold | None = None
+    trickled: int = 0  # body bytes sent by trickle faults, so a test's clock can advance with them
 
     def bluesky_handles(self) -> list[str]:
         """The cohort as Bluesky handles."""
@@ -125,57 +147,88 @@ class _Handler(BaseHTTPRequestHandler):
         """Route one GET to the Bluesky or Mastodon side, injecting a fault on first attempts."""
         parts = urlsplit(self.path)
         key = self.path
-        fault = None
         with self.replay.lock:
-            if key not in self.replay.faulted:
-                fault = self.replay.faults.pick(key)
-                self.replay.faulted.add(key)
-        try:
-            if fault:
-                status, headers, body = self._fault(fault, parts.path)
-            elif parts.path.startswith("/xrpc/"):
-                status, headers, body = self._bluesky(parts.path[6:], parse_qs(parts.query))
-            elif parts.path.startswith("/api/v1/"):
-                status, headers, body = self._mastodon(parts.path[8:], parse_qs(parts.query))
-            elif parts.path.startswith("/@"):
-                status, headers, body = self._html(parts.path[2:], parse_qs(parts.query))
-            else:
-                status, headers, body = 404, {"Content-Type": "application/json"}, b'{"error":"Not found"}'
-        except XrpcError as exc:
-            status, headers = exc.status, {"Content-Type": "application/json; charset=utf-8"}
-            body = json.dumps({"error": exc.error, "message": exc.message}).encode()
+            tries = self.replay.faulted[key] = self.replay.faulted.get(key, 0) + 1
+            fault = self.replay.faults.pick(key) if tries <= self.replay.faults.attempts else None
+        q = parse_qs(parts.query)
+        status, headers, body = self._fault(fault, parts.path, q) if fault else self._answer(parts.path, q)
         headers = {**self._rate_headers(parts.path, fault), **headers}
         with self.replay.lock:
             self.replay.log.append(Logged(parts.path, parts.query, status, fault, "Authorization" in self.headers))
+            count = len(self.replay.log)
             if self.replay.log_file:
                 with open(self.replay.log_file, "a", encoding="utf-8") as fh:
                     fh.write(f"{status} {self.path}\n")
+        hold = self.replay.hold
+        if hold is not None and count == hold.at:
+            hold.reached.set()
+            hold.release.wait()
         try:
             self.send_response(status)
             for name, value in headers.items():
                 self.send_header(name, value)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            self.wfile.write(body)
+            self._send_body(body, fault)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client went away (e.g. it was interrupted); nothing to tell it
+
+    def _send_body(self, body: bytes, fault: str | None) -> None:
+        """The body: whole, cut short (then the connection closes), or one byte at a time."""
+        if fault == "truncated":
+            self.wfile.write(body[:len(body) // 2])
+            self.close_connection = True
+            return
+        if fault != "trickle":
+            self.wfile.write(body)
+            return
+        for i in range(len(body)):
+            self.wfile.write(body[i:i + 1])
+            self.wfile.flush()
+            with self.replay.lock:
+                self.replay.trickled += 1
+            time.sleep(self.replay.faults.trickle_interval_s)
+
+    def _answer(self, path: str, q: dict) -> tuple[int, dict, bytes]:
+        """The API's answer to one GET: status, headers, body."""
+        try:
+            if path.startswith("/xrpc/"):
+                return self._bluesky(path[6:], q)
+            if path.startswith("/api/v1/"):
+                return self._mastodon(path[8:], q)
+            if path.startswith("/@"):
+                return self._html(path[2:], q)
+            return 404, {"Content-Type": "application/json"}, b'{"error":"Not found"}'
+        except XrpcError as exc:
+            body = json.dumps({"error": exc.error, "message": exc.message}).encode()
+            return exc.status, {"Content-Type": "application/json; charset=utf-8"}, body
+
+    def _start(self, q: dict, limit: int) -> int:
+        """Where a cursor-paged listing starts; past repeat_cursor_after pages the server stops advancing."""
+        start = _offset(q.get("cursor", [None])[0])
+        pages = self.replay.faults.repeat_cursor_after
+        return min(start, (pages - 1) * limit) if pages and start >= pages * limit else start
 
     # -- faults and rate-limit headers ---------------------------------------------------------
 
     def _rate_headers(self, path: str, fault: str | None) -> dict:
         """Each API's rate-limit headers; none left when the answer is a 429."""
         limited = fault == "rate_limit"
-        reset_at = time.time() + (self.replay.faults.rate_limit_reset_s if limited else 300)
+        reset_at = self.replay.clock() + (self.replay.faults.rate_limit_reset_s if limited else 300)
+        after = self.replay.faults.retry_after_s
+        extra = {"Retry-After": str(int(after))} if limited and after is not None else {}
         if path.startswith("/xrpc/"):
             return {"ratelimit-limit": "3000", "ratelimit-remaining": "0" if limited else "2999",
                     "ratelimit-reset": f"{reset_at:.3f}" if limited else str(int(reset_at)),
-                    "ratelimit-policy": "3000;w=300"}
+                    "ratelimit-policy": "3000;w=300", **extra}
         stamp = dt.datetime.fromtimestamp(reset_at, dt.timezone.utc)
         return {"X-RateLimit-Limit": "300", "X-RateLimit-Remaining": "0" if limited else "299",
-                "X-RateLimit-Reset": shapes.iso(stamp)}
+                "X-RateLimit-Reset": shapes.iso(stamp), **extra}
 
-    def _fault(self, fault: str, path: str) -> tuple[int, dict, bytes]:
-        """A 429, a 5xx or a truncated JSON body."""
+    def _fault(self, fault: str, path: str, q: dict) -> tuple[int, dict, bytes]:
+        """A 429, a 5xx, a malformed JSON body, or a good answer to be cut short or trickled."""
+        if fault in ("truncated", "trickle"):
+            return self._answer(path, q)
         ctype = {"Content-Type": "application/json; charset=utf-8"}
         if fault == "rate_limit":
             body = {"error": "RateLimitExceeded", "message": "Rate Limit Exceeded"} if path.startswith("/xrpc/") \
@@ -210,7 +263,8 @@ class _Handler(BaseHTTPRequestHandler):
             member = self._member(q["actor"][0])
             ids = member.followers if method.endswith("Followers") else member.follows
             hidden = member.unlisted if method.endswith("Followers") else set()
-            start, limit = _offset(q.get("cursor", [None])[0]), _limit(q, 50, 100)
+            limit = _limit(q, 50, 100)
+            start = self._start(q, limit)
             page = [shapes.bsky_view(world.people[i]) for i in ids[start:start + limit] if i not in hidden]
             out = {"subject": shapes.bsky_view(member.person),
                    "followers" if method.endswith("Followers") else "follows": page}
@@ -218,7 +272,8 @@ class _Handler(BaseHTTPRequestHandler):
                 out["cursor"] = _cursor(start + limit)
         elif method == "app.bsky.feed.getAuthorFeed":
             member = self._member(q["actor"][0])
-            start, limit = _offset(q.get("cursor", [None])[0]), _limit(q, 50, 100)
+            limit = _limit(q, 50, 100)
+            start = self._start(q, limit)
             items = [shapes.bsky_feed_item(world, member, p) for p in member.posts[start:start + limit]]
             if start == 0 and member.pinned is not None:
                 items.insert(0, shapes.bsky_feed_item(world, member, member.posts[member.pinned], pinned=True))
@@ -229,7 +284,8 @@ class _Handler(BaseHTTPRequestHandler):
             term = (q.get("q") or q.get("term") or [""])[0].lower()
             hits = [m.person for m in world.members if m.status not in ("deleted", "suspended")
                     and (term in m.person.bio.lower() or term in m.person.handle)]
-            start, limit = _offset(q.get("cursor", [None])[0]), _limit(q, 25, 100)
+            limit = _limit(q, 25, 100)
+            start = self._start(q, limit)
             out = {"actors": [shapes.bsky_view(p) for p in hits[start:start + limit]]}
             if start + limit < len(hits):
                 out["cursor"] = _cursor(start + limit)
@@ -299,13 +355,15 @@ class _Handler(BaseHTTPRequestHandler):
             return [] if member.status == "empty_followers" else member.followers
         return [i for i in member.followers if self.replay.world.people[i].domain == LOCAL_DOMAIN]
 
-    @staticmethod
-    def _page(rows: list[tuple[int, object]], q: dict, limit: int) -> list[tuple[int, object]]:
-        """Rows below max_id (newest first), at most limit of them."""
+    def _page(self, rows: list[tuple[int, object]], q: dict, limit: int) -> list[tuple[int, object]]:
+        """Rows below max_id (newest first), at most limit of them; past repeat_cursor_after pages, the last
+        page again (so its Link header repeats the max_id it was asked with)."""
         max_id = q.get("max_id", [None])[0]
-        if max_id is not None:
-            rows = [r for r in rows if r[0] < int(max_id)]
-        return rows[:limit]
+        start = 0 if max_id is None else sum(1 for r in rows if r[0] >= int(max_id))
+        pages = self.replay.faults.repeat_cursor_after
+        if pages and start >= pages * limit:
+            start = (pages - 1) * limit
+        return rows[start:start + limit]
 
     def _link(self, path: str, items: list, rows: list, limit: int) -> str:
         """The Link header: rel=next (max_id) while older rows remain, rel=prev (since_id)."""
@@ -336,10 +394,12 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def serve(n_members: int = 20, seed: int = 7, *, faults: Faults | None = None,
-          world: World | None = None, port: int = 0, log_file: str | None = None) -> Iterator[Replay]:
+def serve(n_members: int = 20, seed: int = 7, *, faults: Faults | None = None, world: World | None = None,
+          port: int = 0, log_file: str | None = None, clock: Callable[[], float] = time.time,
+          hold: Hold | None = None) -> Iterator[Replay]:
     """Run the replay server on 127.0.0.1 (a free port unless given) for the duration of a with-block."""
-    replay = Replay(world or replay_data.build(n_members, seed), faults or Faults(), log_file=log_file)
+    replay = Replay(world or replay_data.build(n_members, seed), faults or Faults(), log_file=log_file,
+                    clock=clock, hold=hold)
     handler = type("Handler", (_Handler,), {"replay": replay})
     server = ThreadingHTTPServer(("127.0.0.1", port), handler)
     server.daemon_threads = True
@@ -350,6 +410,8 @@ def serve(n_members: int = 20, seed: int = 7, *, faults: Faults | None = None,
     try:
         yield replay
     finally:
+        if hold is not None:
+            hold.release.set()  # never leave a handler waiting on a test that has finished
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)

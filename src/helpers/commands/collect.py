@@ -13,6 +13,7 @@ from helpers.errors import UserError
 
 EPILOG = ("Answers are cached on disk, so a run that was interrupted (Ctrl-C) or failed part-way keeps the "
           "accounts it finished and, run again with the same options, completes without fetching anything twice.")
+EXIT_PAUSED = 75  # sysexits' EX_TEMPFAIL: the server asked for a long wait; the same command resumes later
 
 
 def _options(args: argparse.Namespace):
@@ -28,7 +29,8 @@ def _session(args: argparse.Namespace):
     from helpers.collect.http import PoliteSession
 
     max_age = None if args.cache_max_age_hours is None else args.cache_max_age_hours * 3600
-    return PoliteSession(_cache_dir(args), max_retries=args.max_retries, cache_max_age_s=max_age)
+    return PoliteSession(_cache_dir(args), max_retries=args.max_retries, cache_max_age_s=max_age,
+                         deadline_s=args.deadline, longest_wait_s=args.longest_wait)
 
 
 def _cache_dir(args: argparse.Namespace) -> Path:
@@ -78,6 +80,8 @@ def _finish(args: argparse.Namespace, cohort, stats: dict | None, replay_demo: b
         print("interrupted before any account was complete: nothing was written; run the same command again to "
               "continue from the cache.", file=sys.stderr)
         return 130
+    if cohort.paused and not cohort.collected:
+        return _paused(cohort.paused, None)
     if not cohort.collected and not cohort.rejects:
         reasons = "; ".join(f"{k}: {v}" for k, v in list(cohort.failed.items())[:3]) or "interrupted"
         raise UserError(f"no account could be collected ({reasons}). Nothing was written; run again later.")
@@ -91,6 +95,8 @@ def _finish(args: argparse.Namespace, cohort, stats: dict | None, replay_demo: b
         print(f"requests sent {stats['sent']}, answered from the cache {stats['from_cache']}, "
               f"retries {stats['retries']}")
     print(f"dataset written to {path}")
+    if cohort.paused:
+        return _paused(cohort.paused, path)
     if cohort.interrupted:
         print("interrupted: the dataset holds the accounts that were complete; run the same command again to "
               "finish from the cache.", file=sys.stderr)
@@ -98,16 +104,29 @@ def _finish(args: argparse.Namespace, cohort, stats: dict | None, replay_demo: b
     return 1 if cohort.partial else 0
 
 
+def _paused(why: str, path: Path | None) -> int:
+    """Say when to resume after the server asked for a long wait, and return EXIT_PAUSED."""
+    saved = f"partial dataset saved to {path}" if path else "no account was complete yet, so nothing was written"
+    print(f"{why}; {saved}; run the same command again after that to continue (answers so far are cached).",
+          file=sys.stderr)
+    return EXIT_PAUSED
+
+
 def run_bluesky(args: argparse.Namespace) -> int:
     """Collect a Bluesky cohort."""
     from helpers.collect import bluesky
+    from helpers.collect.cohort import repeated_note
+    from helpers.collect.http import ServerAsksToWait
 
     session = _session(args)
     with _maybe_replay(args) as server:
         base = server.url if server else args.base_url
         appview = bluesky.AppView(session, bluesky.base_url(base))
         if args.search:
-            actors = bluesky.search(appview, args.search, args.max_accounts)
+            try:
+                actors = bluesky.search(appview, args.search, args.max_accounts)
+            except ServerAsksToWait as exc:
+                return _paused(exc.describe(), None)
         else:
             actors = _accounts(args) or (server.bluesky_handles() if server else [])
         if not actors:
@@ -116,6 +135,8 @@ def run_bluesky(args: argparse.Namespace) -> int:
         if args.search:
             cohort.notes.append(f"cohort: the first {len(actors)} accounts app.bsky.actor.searchActors ranked for "
                                 f"{args.search!r} (the AppView's ranking, not a random sample of accounts)")
+        if appview.repeated:
+            cohort.notes.append(repeated_note(appview.repeated))
         return _finish(args, cohort, session.stats.as_dict(), replay_demo=server is not None)
 
 
@@ -170,7 +191,15 @@ def _common(p: argparse.ArgumentParser, *, http: bool = True) -> None:
                    help="skip whom each account follows (the following table and followed_back stay empty)")
     p.add_argument("--seed", default="qvq", help="seed of the uniform follower draws (default qvq)")
     p.add_argument("--max-retries", type=int, default=5, metavar="N",
-                   help="retries per request on 429, 5xx, malformed JSON or a dropped connection (default 5)")
+                   help="retries per request on 429, 5xx, malformed JSON, a dropped connection, an answer cut "
+                        "short or one slower than --deadline (default 5)")
+    p.add_argument("--deadline", type=float, default=60.0, metavar="S",
+                   help="the longest one request may take, from sending it to the last byte of the answer; a "
+                        "slower answer counts as a failed try and is retried (default 60)")
+    p.add_argument("--longest-wait", type=float, default=120.0, metavar="S",
+                   help="a server asking to wait longer than S seconds (Retry-After) stops the run: the complete "
+                        f"accounts are saved and the run exits with code {EXIT_PAUSED}, saying when to run it "
+                        "again (default 120)")
     p.add_argument("--cache-max-age-hours", type=float, default=None, metavar="H",
                    help="refetch cached answers older than H hours (default: reuse them whatever their age)")
     p.add_argument("--replay", action="store_true",
