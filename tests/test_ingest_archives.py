@@ -7,6 +7,7 @@ import builtins
 import io
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -72,6 +73,7 @@ def test_nothing_under_a_private_folder_of_a_folder_input_is_opened(tmp_path: Pa
     (root / "Reports_snapshot.csv").write_text(GA4.format(n=3))
     (root / "messages" / "Reports_snapshot.csv").write_text(GA4.format(n=50))
     (root / "Mail" / "inbox" / "Reports_snapshot.csv").write_text(GA4.format(n=70))
+    shutil.copytree(FIXTURES / "x" / "archive_min" / "data", root / "messages" / "data")  # archive-shaped, private
     opened: list[str] = []
     real_open = builtins.open
 
@@ -87,6 +89,7 @@ def test_nothing_under_a_private_folder_of_a_folder_input_is_opened(tmp_path: Pa
     assert not [f for f in opened if "/messages/" in f or "/Mail/" in f]
     traffic = pd.read_parquet(path / "traffic.parquet")
     assert traffic["sessions"].tolist() == [3]
+    assert [e["format"] for e in entries] == ["ga4_csv"]
     notes = " ".join(json.loads((path / "manifest.json").read_text())["notes"])
     assert "messages/ (private: never opened)" in notes and "Mail/ (private: never opened)" in notes
     assert not [f for e in entries for f in e["files"] if "messages" in f["path"] or "Mail" in f["path"]]

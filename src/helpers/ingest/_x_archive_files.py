@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 from helpers.errors import InputError
-from helpers.ingest.sources import HEAD_BYTES, sniff_encoding
+from helpers.ingest.sources import HEAD_BYTES, is_private_name, sniff_encoding
 
 SINGLE = ("manifest.js", "account.js", "profile.js", "follower.js", "following.js")
 TWEETS = re.compile(r"^tweets?(?:-part(\d+))?\.js$")  # tweets.js (2022+), tweet.js (older), and split parts
@@ -46,7 +46,8 @@ def data_dirs(root: Path) -> list[Path]:
         if candidate.is_dir() and _is_data_dir(candidate):
             return [candidate]
     try:
-        children = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "__MACOSX")))
+        children = sorted(p for p in root.iterdir()
+                          if p.is_dir() and not p.name.startswith((".", "__MACOSX")) and not is_private_name(p))
     except OSError:
         return []
     found = []

@@ -21,7 +21,7 @@ from helpers.ingest._frames import frame
 from helpers.ingest._html_text import text_and_links
 from helpers.ingest._times import parse_utc
 from helpers.ingest.base import Context, ReadResult
-from helpers.ingest.sources import head_text
+from helpers.ingest.sources import head_text, is_private_name
 
 FORMAT = "mastodon_archive"
 LABEL = "a Mastodon account archive (zip or folder)"
@@ -44,7 +44,8 @@ def _archive_dirs(root: Path) -> list[Path]:
 
     if has_outbox(root):
         return [root]
-    return [p for p in sorted(root.iterdir()) if p.is_dir() and not p.name.startswith(".") and has_outbox(p)]
+    return [p for p in sorted(root.iterdir())
+            if p.is_dir() and not p.name.startswith(".") and not is_private_name(p) and has_outbox(p)]
 
 
 def detect(path: Path) -> bool:
