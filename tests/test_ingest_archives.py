@@ -146,13 +146,30 @@ def test_a_zip_of_more_members_than_the_limit_is_refused_before_extraction(tmp_p
     _never_extract(monkeypatch)
     with pytest.raises(InputError) as caught:
         ingest([archive], tmp_path / "ds", progress=False)
-    assert str(caught.value) == (f"{archive}: holds 20,001 files, over the limit of 20,000 (platform exports hold "
+    assert str(caught.value) == (f"{archive}: holds 20,001 files to unpack besides media, over the limit of 20,000 "
+                                 "(platform exports hold "
                                  "far fewer; this looks like a zip bomb). Set QVQ_MAX_ARCHIVE_MEMBERS higher if you "
                                  "trust this archive.")
     monkeypatch.undo()
     monkeypatch.setenv("QVQ_MAX_ARCHIVE_MEMBERS", "30000")
     with pytest.raises(InputError, match="holds no file in a format this suite reads"):
         ingest([archive], tmp_path / "ds", progress=False)
+
+
+def test_media_files_are_neither_extracted_nor_counted_against_the_limits(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """A media-heavy export (one file per photo) is not a zip bomb: photos are never unpacked, the data is."""
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_STORED) as zf:
+        zf.writestr("Reports_snapshot.csv", GA4.format(n=3))
+        for i in range(30):
+            zf.writestr(f"data/tweets_media/{i}-photo.jpg", b"\xff\xd8" * 600)
+    monkeypatch.setenv("QVQ_MAX_ARCHIVE_MEMBERS", "5")
+    monkeypatch.setenv("QVQ_MAX_ARCHIVE_BYTES", "100000")
+    dest = tmp_path / "out"
+    dest.mkdir()
+    sources.safe_extract(archive, dest)
+    assert sorted(str(p.relative_to(dest)) for p in dest.rglob("*") if p.is_file()) == ["Reports_snapshot.csv"]
 
 
 def test_a_zip_over_the_size_limit_is_refused_before_extraction(tmp_path: Path,
@@ -164,7 +181,7 @@ def test_a_zip_over_the_size_limit_is_refused_before_extraction(tmp_path: Path,
         zf.writestr("Reports_snapshot.csv", content)
     monkeypatch.setenv("QVQ_MAX_ARCHIVE_BYTES", "1000")
     _never_extract(monkeypatch)
-    with pytest.raises(InputError, match=f"big.zip: unpacks to {len(content):,} bytes, over the limit of 1,000"):
+    with pytest.raises(InputError, match=f"big.zip: unpacks to {len(content):,} bytes besides media, over the limit of 1,000"):
         ingest([archive], tmp_path / "ds", progress=False)
 
 

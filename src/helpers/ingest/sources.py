@@ -40,25 +40,36 @@ def _limit(name: str, default: int) -> int:
                          f"Set {name} to a number or unset it.") from None
 
 
+MEDIA_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".heic", ".bmp", ".tif", ".tiff", ".mp4", ".mov",
+                  ".m4v", ".webm", ".avi", ".mkv", ".mp3", ".m4a", ".aac", ".ogg", ".opus", ".wav"}
+
+
+def is_media_member(name: str) -> bool:
+    """Whether a zip member is a photo, video or sound (X keeps them in data/*_media/): no reader opens them."""
+    path = PurePosixPath(name.replace("\\", "/"))
+    return path.suffix.lower() in MEDIA_SUFFIXES or any(p.lower().endswith("_media") for p in path.parts[:-1])
+
+
 def _members(zf: zipfile.ZipFile, archive: Path, max_bytes: int, max_members: int) -> list[zipfile.ZipInfo]:
-    """The members to extract (private ones left out), after refusing bombs, escaping paths and passwords."""
+    """The members to extract (no private ones, no media), after refusing bombs, escaping paths and passwords."""
     infos = zf.infolist()
-    if len(infos) > max_members:
-        raise InputError(archive, None, f"holds {len(infos):,} files, over the limit of {max_members:,} (platform "
-                         "exports hold far fewer; this looks like a zip bomb)",
-                         "Set QVQ_MAX_ARCHIVE_MEMBERS higher if you trust this archive.")
-    total = sum(info.file_size for info in infos)
-    if total > max_bytes:
-        raise InputError(archive, None, f"unpacks to {total:,} bytes, over the limit of {max_bytes:,}",
-                         "Set QVQ_MAX_ARCHIVE_BYTES higher if you trust this archive.")
     root = Path("/qvq-archive-root")  # where a member would land, checked without touching the disk
     for info in infos:
         name = info.filename
         if name.startswith(("/", "\\")) or ".." in Path(name).parts or not (root / name).resolve().is_relative_to(root):
             raise InputError(archive, f"entry {name!r}", "has an absolute or parent path and was refused",
                              "Archives from the platforms never contain such entries; check its origin.")
-    # private parts (messages, e-mail, IP audit ... and every file under such a folder) are never written to disk
-    members = [i for i in infos if not is_private_member(i.filename)]
+    # private parts (messages, e-mail, IP audit ... and every file under such a folder) are never written to disk;
+    # nor are photos and videos, which no reader opens and which make a real archive many gigabytes
+    members = [i for i in infos if not is_private_member(i.filename) and not is_media_member(i.filename)]
+    if len(members) > max_members:
+        raise InputError(archive, None, f"holds {len(members):,} files to unpack besides media, over the limit of "
+                         f"{max_members:,} (platform exports hold far fewer; this looks like a zip bomb)",
+                         "Set QVQ_MAX_ARCHIVE_MEMBERS higher if you trust this archive.")
+    total = sum(info.file_size for info in members)
+    if total > max_bytes:
+        raise InputError(archive, None, f"unpacks to {total:,} bytes besides media, over the limit of {max_bytes:,}",
+                         "Set QVQ_MAX_ARCHIVE_BYTES higher if you trust this archive.")
     for info in members:
         if info.flag_bits & 0x1:
             raise InputError(archive, f"entry {info.filename!r}", "is encrypted (the archive was saved with a "
