@@ -24,6 +24,7 @@ import urllib3.exceptions
 from requests.structures import CaseInsensitiveDict
 
 from helpers import paths
+from helpers.errors import UserError
 
 DEFAULT_CACHE = paths.DATA / ".cache" / "collect"
 USER_AGENT = "quality-vs-quantity research notebooks (polite: cached, rate-limited, bounded retries)"
@@ -41,8 +42,8 @@ BROKEN_BODY = (requests.exceptions.ChunkedEncodingError, requests.exceptions.Con
                urllib3.exceptions.HTTPError, http.client.HTTPException)
 
 
-class CollectError(Exception):
-    """A request that still failed after every retry."""
+class CollectError(UserError):
+    """A request that still failed after every retry (the CLI prints it as one plain line)."""
 
 
 class FailedTry(Exception):
