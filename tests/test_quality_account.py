@@ -81,3 +81,32 @@ def test_rank_sensitivity_reports_each_account() -> None:
     assert (summary["rank_p05"] <= summary["rank_median"]).all()
     assert (summary["rank_median"] <= summary["rank_p95"]).all()
     assert len(taus) == 50 and np.all((taus >= -1) & (taus <= 1))
+
+
+def test_shares_are_over_the_followers_that_could_be_judged_with_that_n() -> None:
+    fq = pd.DataFrame({"account_id": "a", "follower_id": [str(i) for i in range(10)],
+                       "bin": ["unknown"] * 4 + ["relevant"] * 3 + ["irrelevant"] * 2 + ["likely_fake"],
+                       "followed_back": pd.array([None] * 10, dtype="boolean"), "sample_weight": 1.0,
+                       "p_fake": [np.nan] * 4 + [0.1] * 5 + [0.9], "interactions": 0})
+    row = account_quality(fq).iloc[0]
+    assert row["followers_scored"] == 10 and row["followers_judged"] == 6
+    assert row["share_relevant"] == pytest.approx(0.5) and row["share_unknown"] == pytest.approx(0.4)
+    assert sum(row[f"share_{b}"] for b in BINS) == pytest.approx(1.0)
+    assert row["fake_judged"] == 6 and np.isnan(row["share_fake_corrected"])  # no error rates given
+
+
+def test_fake_share_is_corrected_for_the_measured_error_rates() -> None:
+    from helpers.quality.calibration import error_rates_from_counts
+
+    rates = error_rates_from_counts([{"set": "s", "fake": 1000, "fake_called": 800, "human": 1000,
+                                      "human_called": 100}] * 3, 0.5)
+    n = 1000
+    fq = pd.DataFrame({"account_id": "a", "follower_id": [str(i) for i in range(n)],
+                       "bin": ["likely_fake"] * 310 + ["relevant"] * 690,
+                       "followed_back": pd.array([None] * n, dtype="boolean"), "sample_weight": 1.0,
+                       "p_fake": [0.9] * 310 + [0.1] * 690, "interactions": 0})
+    row = account_quality(fq, rates, 0.5).iloc[0]
+    assert row["share_likely_fake"] == pytest.approx(0.31)
+    assert row["share_fake_corrected"] == pytest.approx(0.3)  # (0.31 + 0.9 - 1) / (0.8 + 0.9 - 1)
+    assert row["share_fake_corrected_ci_low"] < 0.3 < row["share_fake_corrected_ci_high"]
+    assert np.isnan(account_quality(fq, rates, 0.6).iloc[0]["share_fake_corrected"])  # rates are for 0.5 only

@@ -34,9 +34,22 @@ def test_precedence_fake_engaged_inactive_relevant_irrelevant() -> None:
     assert got["reason"].iloc[0] == "p_fake >= 0.50"
 
 
-def test_irrelevant_says_when_nothing_could_be_judged() -> None:
+def test_nothing_to_judge_relevance_on_is_unknown_not_irrelevant() -> None:
     got = assign_bins(_scores([0.1], [False], [False], [None]))
-    assert got["bin"].iloc[0] == "irrelevant" and "nothing to judge" in got["reason"].iloc[0]
+    assert got["bin"].iloc[0] == "unknown" and "nothing to judge" in got["reason"].iloc[0]
+
+
+def test_a_follower_whose_activity_is_unknown_is_unknown_never_irrelevant_or_active() -> None:
+    # as in Cresci 2017's genuine users: posts counted, but no date of the last post
+    got = assign_bins(_scores([0.1, 0.1, 0.1], [False, None, True], [None, None, None], [0.2, 0.9, 0.2]))
+    assert got["bin"].tolist() == ["unknown", "unknown", "engaged"]
+    assert got["reason"].iloc[0] == "activity unknown (no date of the last post)"
+
+
+def test_a_follower_without_counts_has_no_p_fake_and_is_not_judged_real() -> None:
+    got = assign_bins(_scores([None, None], [False, False], [False, True], [0.9, 0.9]))
+    assert got["bin"].tolist() == ["unknown", "inactive"]
+    assert got["reason"].iloc[0].startswith("authenticity unknown")
 
 
 def test_thresholds_and_custom_precedence() -> None:
@@ -62,9 +75,12 @@ def test_bins_partition_the_followers(rows, precedence) -> None:
     got = assign_bins(_scores(p, e, i, r, h), precedence=list(precedence))
     assert len(got) == len(rows) and got["bin"].notna().all()  # exactly one bin each
     assert set(got["bin"]) <= set(ALL_BINS)
-    # the unknown bin is only for profile-less followers who did not interact
+    # profile-less followers who did not interact are unknown; the active bins need what they claim to be known
     unknown = (got["bin"] == "unknown").to_numpy()
-    assert not (unknown & np.array(h)).any()
+    assert unknown[~np.array(h) & ~np.array([bool(v) for v in e])].all()
+    active = got["bin"].isin(["relevant", "irrelevant"]).to_numpy()
+    assert all(i[k] is False and p[k] is not None for k in np.flatnonzero(active))
+    assert all(r[k] is not None for k in np.flatnonzero((got["bin"] == "irrelevant").to_numpy()))
     shares = got["bin"].value_counts(normalize=True)
     assert shares.sum() == pytest.approx(1.0)
 

@@ -6,9 +6,9 @@ import hashlib
 
 import pandas as pd
 
-SHOWN = ["follower", "bin", "reason", "p_fake", "rule_camisani", "rule_stateofsearch", "rule_socialbakers",
-         "inactive", "days_since_last_post", "relevance", "relevance_keywords", "relevance_similarity",
-         "relevance_place", "language", "interactions", "followed_back"]
+SHOWN = ["follower", "bin", "reason", "p_fake", "fake_reasons", "fake_rules", "rule_camisani", "rule_stateofsearch",
+         "rule_socialbakers", "inactive", "days_since_last_post", "relevance", "relevance_keywords",
+         "relevance_similarity", "relevance_place", "language", "interactions", "followed_back"]
 
 
 def display_label(follower_id: str) -> str:

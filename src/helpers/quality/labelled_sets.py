@@ -41,7 +41,7 @@ from helpers.ingest.base import Context
 TRAIN_ROOT = paths.SHARED / "realdata-train"
 CRESCI_SUBSET = paths.REALDATA / "cresci-2015-subset"
 TWIBOT_SEEN = {"twibot-20": pd.Timestamp("2020-09-01", tz="UTC"),  # TwiBot-20 crawl, July-Sept 2020
-               "twibot-22": pd.Timestamp("2022-03-01", tz="UTC")}  # TwiBot-22 crawl, early 2022 (latest creation 28 Jan)
+               "twibot-22": pd.Timestamp("2022-03-01", tz="UTC")}  # TwiBot-22 crawl, early 2022 (last creation 28 Jan)
 TWIBOT_UNSURE = 2.0  # "not sure" on the experts' 0-4 scale
 
 
@@ -92,7 +92,8 @@ def _v11(users: list[dict], observed: list[pd.Timestamp]) -> list[dict]:
 
 def cresci_2015(train_root: Path = TRAIN_ROOT, subset: Path = CRESCI_SUBSET) -> LabelledSet:
     """Cresci 2015: the E13/INT subset and the BAS sample (E13, TFP, FSF, INT, TWT), one row per id."""
-    files = [subset / "users.E13.csv", subset / "fusers.INT.csv", train_root / "cresci-2015-bas" / "bas_users.redacted.csv"]
+    files = [subset / "users.E13.csv", subset / "fusers.INT.csv",
+             train_root / "cresci-2015-bas" / "bas_users.redacted.csv"]
     _need(*files)
     frames, sources = [], []
     for f in files:
@@ -258,7 +259,8 @@ def gilani_varol_2019(train_root: Path = TRAIN_ROOT) -> LabelledSet:
                         "posts_count": pd.to_numeric(df["num_tweets"], errors="coerce"),
                         "listed_count": pd.to_numeric(df["listed_count"], errors="coerce"),
                         "likes_count": pd.to_numeric(df["favourites_count"], errors="coerce"),
-                        "verified": flag("verified"), "profile_use_background_image": flag("profile_uses_background_image"),
+                        "verified": flag("verified"),
+                        "profile_use_background_image": flag("profile_uses_background_image"),
                         "label": label.astype(int)})
     out["group"] = np.where(out["follower_id"].isin(from_gilani), "gilani-2017", "varol-2017")
     out["key"] = ("twitter:" + out["follower_id"]).astype("string")
@@ -275,8 +277,8 @@ def gilani_varol_2019(train_root: Path = TRAIN_ROOT) -> LabelledSet:
     notes.append(f"{int((~first).sum())} repeated rows of one id kept once")
     out, inv = out[first].reset_index(drop=True), inv[first].reset_index(drop=True)
     return LabelledSet("gilani-varol-2019", "twitter", "gilani", out,
-                       pd.DataFrame({"followers_friends_ratio": inv}), [_source(path, len(df)), _source(gilani_ids, len(from_gilani))],
-                       notes)
+                       pd.DataFrame({"followers_friends_ratio": inv}),
+                       [_source(path, len(df)), _source(gilani_ids, len(from_gilani))], notes)
 
 
 def instafake(train_root: Path = TRAIN_ROOT) -> LabelledSet:

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from helpers.quality.bins import BINS, UNKNOWN
+from helpers.quality.bins import BINS
 
 BIN_VALUES = {"engaged": 1.0, "relevant": 0.7, "irrelevant": 0.3, "inactive": 0.1, "likely_fake": 0.0}
 RECIPROCITY_WEIGHT = 0.1
@@ -26,8 +26,7 @@ LEVEL = 0.95
 def nqi_from_shares(account_quality: pd.DataFrame, values: dict[str, float] = BIN_VALUES,
                     reciprocity_weight: float = RECIPROCITY_WEIGHT) -> pd.Series:
     """NQI of each account from its bin shares and reciprocity (the formula above)."""
-    judged = 1 - account_quality[f"share_{UNKNOWN}"].fillna(0)
-    bins_part = sum(values[b] * account_quality[f"share_{b}"] for b in BINS) / judged.where(judged > 0)
+    bins_part = sum(values[b] * account_quality[f"share_{b}"] for b in BINS)  # shares are over judged followers
     recip = account_quality["reciprocity"]
     r = np.where(recip.notna(), reciprocity_weight, 0.0)
     return 100 * ((1 - r) * bins_part + r * recip.fillna(0))

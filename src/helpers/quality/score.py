@@ -15,9 +15,11 @@ from helpers.quality import model as authenticity
 from helpers.quality.account import account_quality
 from helpers.quality.activity import INACTIVE_DAYS, activity
 from helpers.quality.bins import PRECEDENCE, RELEVANCE_THRESHOLD, assign_bins
-from helpers.quality.features import botometer_lite
+from helpers.quality.calibration import ErrorRates, error_rates_from_counts
+from helpers.quality.features import profile_features
 from helpers.quality.interests import Interests, resolve_interests
 from helpers.quality.nqi import nqi_with_ci
+from helpers.quality.reasons import follower_reasons
 from helpers.quality.relevance import RelevanceParams, relevance
 from helpers.quality.rules import rule_verdicts
 
@@ -116,7 +118,7 @@ def follower_scores(followers: pd.DataFrame, tables: dict[str, pd.DataFrame], in
                     ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(one row of scores and a bin per follower, the authenticity features behind p_fake)."""
     reference = reference_time(tables)
-    features = botometer_lite(followers, reference, model.bigram_log_probs)
+    features = profile_features(followers, reference, model.bigram_log_probs)
     scores = pd.DataFrame({
         "account_id": followers["account_id"].astype("string"),
         "follower_id": followers["follower_id"].astype("string"),
@@ -135,7 +137,17 @@ def follower_scores(followers: pd.DataFrame, tables: dict[str, pd.DataFrame], in
     scores["has_profile"] = has_profile(followers)
     scores = scores.join(assign_bins(scores, fake_threshold, options.relevance_threshold, options.inactive_days,
                                      list(options.precedence)))
+    flagged = scores["bin"].astype(str).eq("likely_fake").to_numpy()
+    scores = scores.join(follower_reasons(model, features, scores, flagged))
     return scores, features
+
+
+def model_error_rates(model: authenticity.AuthenticityModel, fake_threshold: float) -> ErrorRates | None:
+    """The error rates measured for the model's likely-fake call, if it carries them and the threshold is its."""
+    counts = getattr(model, "error_counts", None)
+    if not counts or fake_threshold != model.threshold:
+        return None
+    return error_rates_from_counts(counts, model.threshold)
 
 
 def score_tables(tables: dict[str, pd.DataFrame], interests: Interests = Interests(),
@@ -153,16 +165,25 @@ def score_tables(tables: dict[str, pd.DataFrame], interests: Interests = Interes
     model = model or authenticity.load()
     fake_threshold = model.threshold if options.fake_threshold is None else options.fake_threshold
     scores, features = follower_scores(followers, tables, interests, options, model, fake_threshold)
-    summary = account_quality(scores).merge(nqi_with_ci(scores), on="account_id", how="left")
+    rates = model_error_rates(model, fake_threshold)
+    summary = account_quality(scores, rates, fake_threshold).merge(nqi_with_ci(scores), on="account_id", how="left")
     summary["fake_threshold"] = fake_threshold
     summary["relevance_threshold"] = options.relevance_threshold
     summary["inactive_days"] = options.inactive_days
-    return ScoreResult(scores, summary, _notes(scores, interests, features))
+    return ScoreResult(scores, summary, _notes(scores, interests, features, rates))
 
 
-def _notes(scores: pd.DataFrame, interests: Interests, features: pd.DataFrame) -> list[str]:
+def _notes(scores: pd.DataFrame, interests: Interests, features: pd.DataFrame, rates: ErrorRates | None = None
+           ) -> list[str]:
     """What the user should know about the inputs that were missing."""
     notes = [interests.describe()]
+    if rates is None:
+        notes.append("no measured error rates for this threshold or model: the fake share is not corrected")
+    else:
+        notes.append(f"likely-fake call on collections the model never saw: sensitivity {rates.sensitivity:.0%} "
+                     f"[{rates.sensitivity_ci[0]:.0%}, {rates.sensitivity_ci[1]:.0%}], specificity "
+                     f"{rates.specificity:.0%} [{rates.specificity_ci[0]:.0%}, {rates.specificity_ci[1]:.0%}]; "
+                     "share_fake_corrected corrects each account's share for them (Rogan-Gladen)")
     if scores["relevance"].isna().all():
         notes.append("relevance unknown for every follower: no interests file, no posts or bio of the account, or "
                      "no bio or location of the followers")
@@ -179,9 +200,11 @@ def _notes(scores: pd.DataFrame, interests: Interests, features: pd.DataFrame) -
         notes.append("no interactions in the dataset: nobody can be binned 'engaged'")
     if scores["followed_back"].isna().all():
         notes.append("reciprocity unknown (no followed_back and no following list): NQI leaves it out")
-    if (scores["bin"] == "unknown").any():
-        notes.append(f"{int((scores['bin'] == 'unknown').sum()):,} follower(s) have no profile data at all: "
-                     "bin 'unknown'")
+    unknown = scores["bin"] == "unknown"
+    if unknown.any():
+        why = scores.loc[unknown, "reason"].astype(str).value_counts()
+        notes.append(f"{int(unknown.sum()):,} follower(s) could not be judged (bin 'unknown'; shares are over the "
+                     f"{int((~unknown).sum()):,} judged): " + "; ".join(f"{k:,} {r}" for r, k in why.items()))
     return notes
 
 
