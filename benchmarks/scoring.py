@@ -191,7 +191,7 @@ def run_baseline(rows: int, accounts: int) -> dict:
                          index=[*FEATURES, "cc", "sos", "sb", "inactive", "relevance", "engaged"])
 
     scored = f.apply(row_scores, axis=1)
-    p_fake = model.estimator.predict_proba(scored[FEATURES])[:, 1]  # batched, in the baseline's favour
+    p_fake = authenticity.predict_p_fake(model, scored)  # batched, in the baseline's favour
     tests = {"likely_fake": p_fake >= model.threshold, "engaged": scored["engaged"].to_numpy(bool),
              "inactive": scored["inactive"].to_numpy(bool), "relevant": scored["relevance"].to_numpy() >= 0.5,
              "irrelevant": np.ones(len(f), bool)}

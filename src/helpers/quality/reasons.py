@@ -72,14 +72,16 @@ def pushes(predict, X: pd.DataFrame, features: list[str], reference: dict[str, f
 def top_reasons(push: pd.DataFrame, X: pd.DataFrame, top: int = TOP, min_push: float = MIN_PUSH
                 ) -> tuple[pd.Series, pd.Series]:
     """(feature names, phrases) of each row's strongest pushes towards fake, '; '-joined ('' when none)."""
-    values = push.to_numpy(dtype=float)
-    order = np.argsort(-np.nan_to_num(values, nan=-np.inf), axis=1)[:, :top]
-    names, words = [], []
     cols = list(push.columns)
-    for i in range(len(push)):
-        picked = [cols[j] for j in order[i] if np.isfinite(values[i, j]) and values[i, j] >= min_push]
-        names.append(",".join(picked))
-        words.append("; ".join(phrase(f, float(X.iloc[i][f])) for f in picked))
+    values = push.to_numpy(dtype=float)
+    data = X[cols].to_numpy(dtype=float)
+    order = np.argsort(-np.nan_to_num(values, nan=-np.inf), axis=1)[:, :top]
+    strong = np.take_along_axis(np.nan_to_num(values, nan=-np.inf), order, axis=1) >= min_push
+    names, words = [], []
+    for picks, keep, vals in zip(order, strong, data):
+        picked = [j for j, k in zip(picks, keep) if k]
+        names.append(",".join(cols[j] for j in picked))
+        words.append("; ".join(phrase(cols[j], float(vals[j])) for j in picked))
     return pd.Series(names, index=push.index, dtype="string"), pd.Series(words, index=push.index, dtype="string")
 
 
