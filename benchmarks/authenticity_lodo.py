@@ -130,11 +130,12 @@ def main() -> None:
            "calibrated_out_of_domain": round(calib.expected_calibration_error(calibrated["label"],
                                                                               calibrated["p_fake"]), 4)}
     reliability = calib.reliability(calibrated["label"], calibrated["p_fake"])
-    shares = training.binned_shares(calibrated, authenticity.THRESHOLD)
-    confusion = calib.confusion_by_set(calibrated, authenticity.THRESHOLD)
-    rates = calib.error_rates_from_counts(confusion, authenticity.THRESHOLD, seed=args.seed)
+    threshold = training.choose_threshold(calibrated)
+    shares = training.binned_shares(calibrated, threshold)
+    confusion = calib.confusion_by_set(calibrated, threshold)
+    rates = calib.error_rates_from_counts(confusion, threshold, seed=args.seed)
     ident = training.collection_identifiability(pool, shipped.features, args.seed)
-    model = training.train_final(pool, shipped, calibration, seed=args.seed)
+    model = training.train_final(pool, shipped, calibration, threshold, seed=args.seed)
     model.error_counts = confusion
     metrics = training.metrics_record(
         sets=sets, shipped=shipped, configs=results, config_defs=configs, baseline_results=base,
@@ -148,7 +149,7 @@ def main() -> None:
     print("\nMean balanced accuracy at the threshold, each set calibrated without it: "
           + "; ".join(f"{k} {v['at_threshold']['mean_balanced_accuracy']:.3f}" for k, v in results.items()))
     print("\n## Share binned likely fake (p_fake calibrated without the set, threshold "
-          f"{authenticity.THRESHOLD})\n")
+          f"{threshold}: the lowest with a mean specificity of {training.MIN_SPECIFICITY:.0%} out of domain)\n")
     print(shares.round(3).to_string(index=False))
     print(f"\n## Calibration: {calibration['method']}; Brier out of domain {briers}; ECE {ece}\n")
     print(reliability.round(3).to_string(index=False))

@@ -66,6 +66,8 @@ def test_error_rates_function_reads_the_shipped_measurement(metrics: dict) -> No
     assert rates.sensitivity_ci[0] <= rates.sensitivity <= rates.sensitivity_ci[1]
     assert rates.specificity_ci[0] <= rates.specificity <= rates.specificity_ci[1]
     assert rates.sets_with_fakes == rates.sets_with_humans == len(metrics["training_data"]["sets"])
+    # the threshold is the lowest on the grid that spares at least 90 % of an unseen collection's humans
+    assert rates.specificity >= training.MIN_SPECIFICITY and rates.threshold in training.THRESHOLD_GRID
 
 
 def test_recorded_lodo_auc_is_reproduced_on_a_set_left_out(realdata_train: Path, metrics: dict) -> None:

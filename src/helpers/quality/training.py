@@ -186,6 +186,21 @@ def calibrated_lodo(predictions: pd.DataFrame) -> tuple[dict, pd.DataFrame, dict
     return chosen, out, briers
 
 
+MIN_SPECIFICITY = 0.90  # "likely fake" should rarely hit a real person: at most 10 % of an unseen collection's humans
+THRESHOLD_GRID = [round(0.5 + 0.05 * k, 2) for k in range(10)]  # 0.50, 0.55, ..., 0.95
+
+
+def choose_threshold(calibrated: pd.DataFrame, min_specificity: float = MIN_SPECIFICITY) -> float:
+    """The lowest threshold on the grid at which the mean specificity over unseen collections (each calibrated
+    without itself) reaches min_specificity; the share of fakes it misses is corrected for afterwards
+    (Rogan-Gladen), so a cautious bin costs precision of the share, not its bias."""
+    for t in THRESHOLD_GRID:
+        rates = calib.error_rates_from_counts(calib.confusion_by_set(calibrated, t), t, n_boot=10)
+        if rates.specificity >= min_specificity:
+            return t
+    return THRESHOLD_GRID[-1]
+
+
 def binned_shares(predictions: pd.DataFrame, threshold: float) -> pd.DataFrame:
     """Per set and group: accounts, and the share of its fakes and of its humans binned likely fake."""
     rows = []
