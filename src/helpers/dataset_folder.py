@@ -107,26 +107,33 @@ def _lock_dir() -> Path:
 
 
 @contextmanager
+def _held(target: Path, then: str) -> Iterator[None]:
+    """Hold a dataset folder's lock, or stop at once with a plain sentence when another run holds it."""
+    lock = _lock_for(target)
+    try:
+        lock.acquire(timeout=0)
+    except filelock.Timeout:
+        raise DatasetError(f"{target} is being written by another run of this tool right now; wait for it to "
+                           f"finish, then {then}") from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+@contextmanager
 def claim(target: Path) -> Iterator[Path]:
     """Hold a dataset folder for writing: refuse folders the tool did not write, lock it, repair leftovers."""
     reason = refusal(target)
     if reason:
         raise DatasetError(reason)
     target.parent.mkdir(parents=True, exist_ok=True)
-    lock = _lock_for(target)
-    try:
-        lock.acquire(timeout=0)
-    except filelock.Timeout:
-        raise DatasetError(f"{target} is being written by another run of this tool right now; wait for it to "
-                           "finish, then run the command again") from None
-    try:
+    with _held(target, "run the command again"):
         recover(target)
         reason = refusal(target)  # checked again under the lock: another run may have written meanwhile
         if reason:
             raise DatasetError(reason)
         yield target
-    finally:
-        lock.release()
 
 
 def _siblings(target: Path) -> list[Path]:
@@ -150,16 +157,8 @@ def recover(target: Path) -> None:
 
 def recover_unlocked(target: Path) -> None:
     """Recover a dataset that a killed write left missing, if no other run holds it right now."""
-    lock = _lock_for(target)
-    try:
-        lock.acquire(timeout=0)
-    except filelock.Timeout:
-        raise DatasetError(f"{target} is being written by another run of this tool right now; wait for it to "
-                           "finish, then try again") from None
-    try:
+    with _held(target, "try again"):
         recover(target)
-    finally:
-        lock.release()
 
 
 def has_leftovers(target: Path) -> bool:
