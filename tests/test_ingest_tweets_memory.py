@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from test_ingest_x_archive import read_both_ways
 
 from helpers.ingest import _x_archive_arrow as arrow
 from helpers.ingest import _x_archive_tweets as tweets
@@ -80,12 +81,7 @@ def test_the_pre_2020_layout_reads_the_same_posts_and_rejects_as_the_json_path(t
     text = path.read_text()
     text = text.replace('"favorite_count" : "7"', '"favorite_count" : "seven"', 1)  # one row for the JSON path
     path.write_text(text.replace('"created_at" : "Sat Jun 01', '"created_at" : "Sat Jux 01', 1))
-    when = pd.Timestamp("2024-01-01", tz="UTC")
-    outcomes = []
-    for fast in (True, False):
-        result = ReadResult()
-        frame = tweets.finish([tweets.read_file(path, "t", result, fast=fast)], "1", when)
-        outcomes.append((frame, [(r["location"], r["reason"]) for r in result.rejects]))
+    outcomes = read_both_ways(path)
     pd.testing.assert_frame_equal(outcomes[0][0], outcomes[1][0])
     assert outcomes[0][1] == outcomes[1][1]
     assert sorted(place for place, _ in outcomes[0][1]) == ["t[0]", "t[7]"]

@@ -299,11 +299,17 @@ def test_fast_and_json_paths_agree_on_odd_values(tmp_path_factory: pytest.TempPa
         path.write_text("window.YTD.tweet.part0 = [ " + ", ".join(bare) + " ]")
     else:
         path.write_text("window.YTD.tweets.part0 = " + json.dumps(tweets_rows, indent=2, separators=(",", " : ")))
+    outcomes = read_both_ways(path)
+    pd.testing.assert_frame_equal(outcomes[0][0], outcomes[1][0])
+    assert outcomes[0][1] == outcomes[1][1]
+
+
+def read_both_ways(path) -> list[tuple[pd.DataFrame, list[tuple[str, str]]]]:
+    """A tweets file read by the fast (pyarrow) and the slow (JSON) path: the posts and reject places of each."""
     when = pd.Timestamp("2024-01-01", tz="UTC")
     outcomes = []
     for fast in (True, False):
         result = ReadResult()
         frame = tweets.finish([tweets.read_file(path, "t", result, fast=fast)], "1", when)
         outcomes.append((frame, [(r["location"], r["reason"]) for r in result.rejects]))
-    pd.testing.assert_frame_equal(outcomes[0][0], outcomes[1][0])
-    assert outcomes[0][1] == outcomes[1][1]
+    return outcomes
