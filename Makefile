@@ -14,7 +14,7 @@ $(error DATASET="$(DATASET)" is not a dataset name: use letters, digits, - and _
 endif
 DATASET_DIR := $(ROOT)/data/processed/$(DATASET)
 SAMPLE_DIR := $(ROOT)/data/processed/sample
-SAMPLE_SOURCES := $(ROOT)/data/sample/config.toml $(ROOT)/data/sample/interests.toml $(wildcard $(ROOT)/src/helpers/sample/*.py) $(ROOT)/src/helpers/dataset.py $(ROOT)/src/helpers/schemas.py
+SAMPLE_SOURCES := $(ROOT)/data/sample/config.toml $(ROOT)/data/sample/interests.toml $(wildcard $(ROOT)/src/helpers/simulate/*.py) $(wildcard $(ROOT)/src/helpers/data/*.py)
 EXPORT_FILES := $(if $(EXPORT),$(shell find $(EXPORT) -type f 2>/dev/null))
 
 .DEFAULT_GOAL := help

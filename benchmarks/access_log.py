@@ -17,8 +17,8 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from helpers.ingest import access_log
-from helpers.ingest.base import Context
+from helpers.ingest.web import access_log
+from helpers.ingest.common.base import Context
 
 AGENTS = ["Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36",
           "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15",

@@ -3,7 +3,7 @@
 Generates a synthetic X archive (100,000 tweets by default: about 130 MB of data/tweets.js in X's own
 pretty-printed layout, with the fields of a 2022+ archive) in a temporary folder, then times, in the same run:
 
-1. helpers.ingest.x_archive.read (the whole archive: account, profile, tweets, followers, following);
+1. helpers.ingest.x.archive.read (the whole archive: account, profile, tweets, followers, following);
 2. pandas.read_json on the JSON array of tweets.js (file read and wrapper stripped inside the timing);
 3. json.loads of the same array, then pd.DataFrame of the unwrapped tweet objects.
 
@@ -30,8 +30,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.ingest import x_archive
-from helpers.ingest.base import Context
+from helpers.ingest.x import archive as x_archive
+from helpers.ingest.common.base import Context
 
 ACCOUNT_ID = "1000000001"
 WORDS = ("data blog post quality network followers engagement release notes python notebook research "
@@ -142,7 +142,7 @@ def measure_child(root: Path) -> dict:
     """In this (fresh) process: read the archive once; peak RSS after imports and after the read, and the time."""
     import pyarrow  # noqa: F401 (imported before the baseline, as the reader imports it)
 
-    from helpers.ingest import _x_archive_arrow  # noqa: F401
+    from helpers.ingest.x import archive_arrow as _x_archive_arrow  # noqa: F401
 
     before = _peak_mb()
     start = time.perf_counter()

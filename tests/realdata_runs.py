@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from helpers import hypotheses
+from helpers.hypotheses import registry as hypotheses
 from helpers.ingest.pipeline import ingest
 from helpers.reports.run import NotebooksFailed, run_analyses
 

@@ -11,13 +11,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import dataset, hypotheses
+from helpers.data import dataset
+from helpers.hypotheses import registry as hypotheses
 from helpers.analyses import focal_audience as fa
 from helpers.analyses import growth as gr
 from helpers.analyses import purge as pu
 from helpers.analyses import traffic as tr
-from helpers.sample import build_sample, load_config
-from helpers.sample.focal import simulate_focal
+from helpers.simulate import build_sample, load_config
+from helpers.simulate.focal import simulate_focal
 
 # A tiny focal-only world for the false-positive check: 120 days, fewer followers, fewer link posts so that
 # enough days are free of them.
@@ -236,7 +237,7 @@ def test_h05_is_not_estimable_when_the_target_was_crossed_before_the_cut_off():
 
 
 def test_a_result_the_data_cannot_support_is_recorded_as_not_estimable_with_its_reason(tmp_path):
-    from helpers.analyses.focal_record import not_estimable, to_result
+    from helpers.hypotheses.record import not_estimable, to_result
 
     est = not_estimable("elasticity", "3 account(s) with enough posts; at least 10 are needed", n=3)
     result = to_result(est, hid="H01_x", question="q?", verdict="more is more", finding="elasticity nan",

@@ -13,7 +13,8 @@ import pandas as pd
 import pytest
 from threadpoolctl import threadpool_limits
 
-from helpers import dataset, paths
+from helpers.data import dataset
+from helpers import paths
 from helpers.analyses.quality_shares import NotEstimable
 from helpers.analyses import quality_engagement as qe
 from helpers.analyses import quality_shares as qs
@@ -23,8 +24,8 @@ from helpers.quality import model as authenticity
 from helpers.quality.interests import load_interests
 from helpers.quality.score import score_dataset, score_tables
 from helpers.reports.run import run_analyses
-from helpers.sample import build_sample, load_config
-from helpers.sample.build import simulate_cohort
+from helpers.simulate import build_sample, load_config
+from helpers.simulate.build import simulate_cohort
 
 NULL_WORLD = {"cohort": {"accounts": 60, "followers_sampled": 40, "posts_per_account": 20}}
 NULL_REPEATS = 200

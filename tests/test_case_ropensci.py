@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import dataset, schemas
+from helpers.data import dataset, schemas
 from helpers.analyses import followers_clicks as fcl
 from helpers.analyses import links
 from helpers.ingest.pipeline import ingest

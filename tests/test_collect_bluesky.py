@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from helpers import dataset
-from helpers.collect import bluesky, cohort, replay
+from helpers.data import dataset
+from helpers.collect import bluesky, cohort
+from helpers.replay import server as replay
 from helpers.collect.http import PoliteSession
 
 OPTIONS = cohort.Options(followers_sample=50, posts=30, progress=False)

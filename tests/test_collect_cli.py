@@ -10,8 +10,9 @@ import sys
 
 import pytest
 
-from helpers import cli, dataset
-from helpers.collect import replay
+from helpers import cli
+from helpers.data import dataset
+from helpers.replay import server as replay
 from helpers.commands import collect as collect_cmd
 
 

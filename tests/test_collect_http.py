@@ -10,7 +10,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from requests.structures import CaseInsensitiveDict
 
-from helpers.collect import http, replay
+from helpers.collect import http
+from helpers.replay import server as replay
 from helpers.collect.http import CollectError, PoliteSession, RequestCache, rate_limit_wait
 
 NOW = 1_750_000_000.0  # 2025-06-15 15:06:40 UTC

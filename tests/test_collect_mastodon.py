@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import dataset
-from helpers.collect import cohort, mastodon, replay
+from helpers.data import dataset
+from helpers.collect import cohort, mastodon
+from helpers.replay import server as replay
 from helpers.collect.http import PoliteSession
-from helpers.collect.replay_data import LOCAL_DOMAIN
+from helpers.replay.data import LOCAL_DOMAIN
 
 OPTIONS = cohort.Options(followers_sample=50, posts=30, progress=False)
 TOKEN = "SECRET-TOKEN-123"

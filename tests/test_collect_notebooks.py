@@ -5,7 +5,8 @@ from __future__ import annotations
 import papermill
 import pytest
 
-from helpers import dataset, paths
+from helpers.data import dataset
+from helpers import paths
 
 
 @pytest.mark.slow

@@ -11,8 +11,10 @@ import snscrape.modules.reddit as sr
 import snscrape.modules.telegram as st
 import snscrape.modules.twitter as stw
 
-from helpers import cli, dataset
-from helpers.collect import cohort, replay, snscrape_module
+from helpers import cli
+from helpers.data import dataset
+from helpers.collect import cohort, snscrape as snscrape_module
+from helpers.replay import server as replay
 
 WHEN = dt.datetime(2025, 5, 1, 12, tzinfo=dt.timezone.utc)
 

@@ -8,7 +8,7 @@ import papermill
 import pytest
 
 from helpers import paths
-from helpers.sample import build_sample, load_config
+from helpers.simulate import build_sample, load_config
 
 
 def _execute(name: str, tmp_path, **parameters) -> dict:

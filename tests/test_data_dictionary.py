@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from helpers import paths, schemas
+from helpers import paths
+from helpers.data import schemas
 
 
 def test_every_canonical_column_is_in_the_data_dictionary():

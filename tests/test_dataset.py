@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import pytest
 
-from helpers import dataset, schemas
+from helpers.data import dataset, schemas
 from helpers.errors import DatasetError
 
 

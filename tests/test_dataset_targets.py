@@ -13,7 +13,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers import cli, dataset, dataset_folder
+from helpers import cli
+from helpers.data import dataset, folder as dataset_folder
 from helpers.errors import DatasetError
 
 FIXTURE = Path(__file__).parent / "fixtures" / "mastodon_follows" / "following_accounts.csv"
@@ -141,7 +142,7 @@ def test_scores_added_to_a_dataset_are_listed_so_the_folder_stays_ours(tmp_path)
 CRASH = textwrap.dedent("""
     import os, shutil, sys
     import pandas as pd
-    from helpers import dataset, dataset_folder
+    from helpers.data import dataset, folder as dataset_folder
     target, where = sys.argv[1], sys.argv[2]
     tables = {"accounts": pd.DataFrame({"account_id": ["x:a"], "platform": ["x"], "followers_count": [2]})}
     if where == "between-renames":
@@ -181,7 +182,7 @@ def test_a_crash_at_any_point_leaves_a_dataset_under_its_name_and_the_next_run_c
 HOLD = textwrap.dedent("""
     import sys
     from pathlib import Path
-    from helpers import dataset_folder
+    from helpers.data import folder as dataset_folder
     with dataset_folder.claim(Path(sys.argv[1])):
         print("held", flush=True)
         sys.stdin.read()

@@ -18,7 +18,8 @@ import pandas as pd
 import pytest
 
 from helpers.errors import InputError
-from helpers.ingest import pipeline, sources
+from helpers.ingest import pipeline
+from helpers.ingest.common import sources
 from helpers.ingest.pipeline import ingest
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 
 from helpers import cli
-from helpers.ingest import registry, twitter_users
-from helpers.ingest.base import Context
+from helpers.ingest import registry
+from helpers.ingest.x import twitter_users
+from helpers.ingest.common.base import Context
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BIG = "x" * 200_000  # longer than the csv module's limit of 131,072 characters

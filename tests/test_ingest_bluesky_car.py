@@ -14,10 +14,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers import schemas
+from helpers.data import schemas
 from helpers.errors import InputError
-from helpers.ingest import bluesky_car as reader
-from helpers.ingest.base import Context, ReadResult
+from helpers.ingest.bluesky import repository as reader
+from helpers.ingest.common.base import Context, ReadResult
 from helpers.ingest.pipeline import ingest
 
 FIXTURE = Path(__file__).parent / "fixtures" / "bluesky_car" / "repo.json"

@@ -15,10 +15,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers import dataset, schemas
+from helpers.data import dataset, schemas
 from helpers.errors import InputError
-from helpers.ingest import linkedin_export as reader
-from helpers.ingest.base import Context, ReadResult
+from helpers.ingest import linkedin as reader
+from helpers.ingest.common.base import Context, ReadResult
 from helpers.ingest.pipeline import ingest
 
 FIXTURES = Path(__file__).parent / "fixtures" / "linkedin_export"

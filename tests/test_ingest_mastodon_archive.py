@@ -12,10 +12,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers import schemas
+from helpers.data import schemas
 from helpers.errors import InputError
-from helpers.ingest import mastodon_archive as reader
-from helpers.ingest.base import Context, ReadResult
+from helpers.ingest.mastodon import archive as reader
+from helpers.ingest.common.base import Context, ReadResult
 from helpers.ingest.pipeline import ingest
 
 FIXTURES = Path(__file__).parent / "fixtures" / "mastodon_archive"

@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers import schemas
+from helpers.data import schemas
 from helpers.errors import InputError
-from helpers.ingest import mastodon_follows as reader
-from helpers.ingest.base import Context, ReadResult
+from helpers.ingest.mastodon import follows as reader
+from helpers.ingest.common.base import Context, ReadResult
 from helpers.ingest.pipeline import ingest
 
 FIXTURES = Path(__file__).parent / "fixtures" / "mastodon_follows"
@@ -75,7 +75,7 @@ def test_a_mute_or_block_list_alone_is_refused_with_a_clear_error(name):
 def test_in_a_folder_the_private_lists_are_skipped_and_said_so(tmp_path):
     path, entries = ingest([FIXTURES], tmp_path / "ds", progress=False, pseudonymise=False)
     assert entries[0]["format"] == "mastodon_follows"
-    from helpers import dataset
+    from helpers.data import dataset
     ds = dataset.load(path)
     assert not ds.following["followed_id"].isin(["mallory@bad.example", "trent@bad.example"]).any()
     assert not ds.rejects["raw"].str.contains("bad.example").any()

@@ -6,7 +6,7 @@ import zipfile
 
 import pandas as pd
 
-from helpers import dataset
+from helpers.data import dataset
 from helpers.ingest.pipeline import ingest
 
 

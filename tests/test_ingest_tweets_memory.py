@@ -12,10 +12,10 @@ import pandas as pd
 import pytest
 from test_ingest_x_archive import read_both_ways
 
-from helpers.ingest import _x_archive_arrow as arrow
-from helpers.ingest import _x_archive_tweets as tweets
-from helpers.ingest import x_archive
-from helpers.ingest.base import Context, ReadResult
+from helpers.ingest.x import archive_arrow as arrow
+from helpers.ingest.x import archive_tweets as tweets
+from helpers.ingest.x import archive as x_archive
+from helpers.ingest.common.base import Context, ReadResult
 
 
 def _tweet(i: int) -> dict:
@@ -120,8 +120,8 @@ def status(key):
         if line.startswith(key):
             return int(line.split()[1]) * 1024
 
-from helpers.ingest import x_archive
-from helpers.ingest.base import Context
+from helpers.ingest.x import archive as x_archive
+from helpers.ingest.common.base import Context
 
 x_archive.read([Path(sys.argv[2])], Context())  # warm up: lazy imports, Arrow kernels and thread pools
 with open("/proc/self/clear_refs", "w") as fh:

@@ -9,9 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers import dataset
-from helpers.ingest import twitter_users
-from helpers.ingest.base import Context
+from helpers.data import dataset
+from helpers.ingest.x import twitter_users
+from helpers.ingest.common.base import Context
 from helpers.ingest.pipeline import ingest
 
 HEADER = ("id,name,screen_name,statuses_count,followers_count,friends_count,favourites_count,listed_count,"

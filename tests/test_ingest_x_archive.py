@@ -13,11 +13,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers import schemas
+from helpers.data import schemas
 from helpers.errors import InputError
-from helpers.ingest import _x_archive_tweets as tweets
-from helpers.ingest import x_archive
-from helpers.ingest.base import Context, ReadResult
+from helpers.ingest.x import archive_tweets as tweets
+from helpers.ingest.x import archive as x_archive
+from helpers.ingest.common.base import Context, ReadResult
 
 FIXTURES = Path(__file__).parent / "fixtures" / "x"
 ALLOWED = {"manifest.js", "account.js", "profile.js", "follower.js", "following.js", "tweets.js", "tweet.js",

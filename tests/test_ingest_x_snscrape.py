@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 import snscrape.modules.twitter as st
 
-from helpers import schemas
+from helpers.data import schemas
 from helpers.errors import InputError
-from helpers.ingest import snscrape_jsonl
-from helpers.ingest.base import Context, ReadResult
+from helpers.ingest.x import snscrape_jsonl
+from helpers.ingest.common.base import Context, ReadResult
 
 FIXTURE = Path(__file__).parent / "fixtures" / "x" / "snscrape" / "user_timeline.snscrape.jsonl"
 UTC = dt.timezone.utc

@@ -14,9 +14,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers import hypotheses, paths
+from helpers.hypotheses import registry as hypotheses
+from helpers import paths
 from helpers.errors import UserError
-from helpers.sample import build_sample, load_config
+from helpers.simulate import build_sample, load_config
 
 SMALL = {"days": 90, "cohort": {"accounts": 40, "followers_sampled": 30, "posts_per_account": 20},
          "focal": {"curation_start_day": 10, "curation_end_day": 80, "purge_day": 50, "posts_per_day": 1.0}}

@@ -8,9 +8,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers import hypotheses, paths
+from helpers.hypotheses import registry as hypotheses
+from helpers import paths
 from helpers.reports.run import run_analyses
-from helpers.sample import build_sample, load_config
+from helpers.simulate import build_sample, load_config
 
 NOTEBOOKS = sorted(paths.NOTEBOOKS.glob("*.ipynb"))
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers import dataset
+from helpers.data import dataset
 from helpers.cli import main
 from helpers.errors import DatasetError
 from helpers.quality import calibration
@@ -103,7 +103,7 @@ def test_cli_score_prints_shares_and_reports_errors(tmp_path: Path, capsys: pyte
 
 @pytest.mark.slow
 def test_score_on_the_simulated_sample_finds_the_planted_types(tmp_path: Path) -> None:
-    from helpers.sample import build_sample, load_config
+    from helpers.simulate import build_sample, load_config
 
     path = build_sample(load_config(None), tmp_path / "sample")
     result = score_dataset(path)

@@ -12,10 +12,11 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup, NavigableString
 
-from helpers import dataset, hypotheses
+from helpers.data import dataset
+from helpers.hypotheses import registry as hypotheses
 from helpers.reports.render import render_html, top_index
 from helpers.reports.run import run_analyses
-from helpers.sample import build_sample, load_config
+from helpers.simulate import build_sample, load_config
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"
@@ -173,7 +174,7 @@ def test_html_attr_code_href_and_plot_text_escape_their_context():
 
 
 def test_the_summary_table_escapes_every_cell(tmp_path):
-    from helpers import summary
+    from helpers.hypotheses import verdict as summary
 
     table = summary.summary_table([{"id": "H01_x", "question": PAYLOAD, "estimate": 0.5, "ci_low": 0.1,
                                     "ci_high": 0.9, "p": 0.01, "n": 10, "verdict": PAYLOAD, "finding": PAYLOAD,

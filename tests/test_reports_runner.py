@@ -9,9 +9,10 @@ import nbformat
 import pytest
 
 import helpers.reports.run as runner
-from helpers import hypotheses, paths
+from helpers.hypotheses import registry as hypotheses
+from helpers import paths
 from helpers.reports.run import NotebooksFailed, run_analyses
-from helpers.sample import build_sample, load_config
+from helpers.simulate import build_sample, load_config
 
 SMALL = {"days": 60, "cohort": {"accounts": 12, "followers_sampled": 10, "posts_per_account": 6},
          "focal": {"curation_start_day": 10, "curation_end_day": 50, "purge_day": 30, "posts_per_day": 1.0}}

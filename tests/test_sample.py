@@ -9,8 +9,8 @@ import sys
 import numpy as np
 import pytest
 
-from helpers import dataset
-from helpers.sample import build_sample, load_config
+from helpers.data import dataset
+from helpers.simulate import build_sample, load_config
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from helpers import summary
+from helpers.hypotheses import verdict as summary
 
 NAN = float("nan")
 

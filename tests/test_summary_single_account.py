@@ -9,7 +9,9 @@ import pandas as pd
 import papermill
 import pytest
 
-from helpers import dataset, hypotheses, paths, schemas
+from helpers.data import dataset, schemas
+from helpers.hypotheses import registry as hypotheses
+from helpers import paths
 
 
 @pytest.fixture(scope="module")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from helpers.attribution.channels import classify, host_of, is_social
-from helpers.schemas import CHANNELS
+from helpers.ingest.web.channels import classify, host_of, is_social
+from helpers.data.schemas import CHANNELS
 
 CASES = [
     # (source, medium, referrer, group) -> channel

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.attribution.post_visits import daily_sessions, hourly_sessions, link_posts, post_visits
+from helpers.analyses.post_visits import daily_sessions, hourly_sessions, link_posts, post_visits
 
 START = pd.Timestamp("2025-01-06", tz="UTC")  # a Monday
 HOURS = pd.date_range(START, periods=24 * 7 * 8, freq="h")

@@ -9,8 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers import dataset
-from helpers.ingest import access_log, ga4_csv, jetpack_csv, matomo_csv, registry, ua_csv
+from helpers.data import dataset
+from helpers.ingest.web import access_log, ga4_csv, jetpack_csv, matomo_csv, ua_csv
+from helpers.ingest import registry
 from helpers.ingest.pipeline import ingest
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import dataset
+from helpers.data import dataset
 from helpers.ingest.pipeline import ingest
 
 GA4 = Path("ga4-exports/Reports_snapshot.joel-hanson-blog.csv")

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 
-from helpers.measures.engagement import original_posts
+from helpers.analyses.engagement import original_posts
 from helpers.stats import Estimate
 
 MIN_EACH = 10  # posts with a link and posts without one needed, over the accounts that posted both

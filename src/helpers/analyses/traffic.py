@@ -7,7 +7,7 @@ the day before), so that spikes from link posts do not blur the audience effect.
 1 % more relevant followers go with about slope % more daily visits.
 
 Extra visits per link post within 48 h (H04): daily data cannot place a visit within hours of a post, and with
-a link post most days the per-post method of `helpers.attribution.post_visits` runs out of link-free
+a link post most days the per-post method of `helpers.analyses.post_visits` runs out of link-free
 comparison days and compares with weeks when the audience was smaller. So this is its daily version: a
 distributed-lag regression of daily sessions on the number of link posts that day and the day before
 (together they hold the 48 hours after a post), against a smooth baseline (a spline in time, separately for weekdays and
@@ -25,9 +25,8 @@ import statsmodels.formula.api as smf
 from statsmodels.stats.diagnostic import acorr_ljungbox
 
 from helpers.analyses.focal_audience import Labels, daily_counts, daily_relevant
-from helpers.attribution.post_visits import PLATFORM_CHANNEL, link_posts, post_visits
-from helpers.stats import (Estimate, GrangerResult, granger, make_stationary, newey_west_lags,
-                           stationarity)
+from helpers.analyses.post_visits import PLATFORM_CHANNEL, link_posts, post_visits
+from helpers.stats import Estimate, GrangerResult, granger, make_stationary, newey_west_lags, stationarity
 
 MIN_DAYS = 30  # days needed for a regression on daily data
 H03_NAME = "elasticity of daily sessions from the account's channel on relevant followers"
@@ -285,7 +284,7 @@ def link_post_visits(frame: pd.DataFrame, window_hours: int = 48, spline_df: int
 
 def per_post_attribution(posts: pd.DataFrame, traffic: pd.DataFrame, account_id: str, site: str | None,
                          window_hours: int = 48) -> tuple[pd.DataFrame, dict]:
-    """helpers.attribution.post_visits on the account's link posts, and how usable it is on these data."""
+    """helpers.analyses.post_visits on the account's link posts, and how usable it is on these data."""
     own = posts[posts["account_id"] == account_id]
     table = post_visits(own, traffic, site=site, window_hours=window_hours) if len(own) else pd.DataFrame()
     if table.empty:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers import dataset, pseudonyms, schemas
+from helpers.data import dataset, pseudonyms, schemas
 
 REPEATED = "the server repeated its pagination cursor"  # why a listing stopped early (designs, notes)
 

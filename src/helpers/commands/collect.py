@@ -8,7 +8,8 @@ import os
 import sys
 from pathlib import Path
 
-from helpers import dataset, paths
+from helpers.data import dataset
+from helpers import paths
 from helpers.errors import UserError
 
 EPILOG = ("Answers are cached on disk, so a run that was interrupted (Ctrl-C) or failed part-way keeps the "
@@ -63,7 +64,7 @@ def _maybe_replay(args: argparse.Namespace):
     if not args.replay:
         yield None
         return
-    from helpers.collect import replay
+    from helpers.replay import server as replay
 
     with replay.serve(args.replay_accounts, faults=replay.DEMO_FAULTS) as server:
         print(f"replay demo: collecting a generated cohort from the local replay server at {server.url}; "
@@ -160,7 +161,7 @@ def run_mastodon(args: argparse.Namespace) -> int:
 
 def run_snscrape(args: argparse.Namespace) -> int:
     """Collect accounts' posts with snscrape."""
-    from helpers.collect import snscrape_module
+    from helpers.collect import snscrape as snscrape_module
 
     cohort = snscrape_module.collect(args.module, args.targets, max_items=args.max_items, retries=args.retries,
                                      progress=not args.quiet, cache_dir=_cache_dir(args))

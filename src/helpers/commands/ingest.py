@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from helpers import dataset, paths
+from helpers.data import dataset
+from helpers import paths
 
 
 def _options(pairs: list[str]) -> dict:

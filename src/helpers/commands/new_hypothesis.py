@@ -7,7 +7,7 @@ import argparse
 
 def run(args: argparse.Namespace) -> int:
     """Copy the template, register the copy, and say what to do next."""
-    from helpers import hypotheses
+    from helpers.hypotheses import registry as hypotheses
 
     path, hypothesis_id = hypotheses.new_hypothesis(args.name, title=args.title, supports=args.supports)
     print(f"created {path} recording hypothesis {hypothesis_id}, registered in {hypotheses.REGISTRY} before the "

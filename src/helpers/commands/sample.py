@@ -7,12 +7,13 @@ import time
 
 from pathlib import Path
 
-from helpers import dataset, paths
+from helpers.data import dataset
+from helpers import paths
 
 
 def run(args: argparse.Namespace) -> int:
     """Build the sample and say where it went."""
-    from helpers.sample import build_sample, load_config
+    from helpers.simulate import build_sample, load_config
 
     started = time.perf_counter()
     cfg = load_config(args.config, seed=args.seed, no_quality_effect=args.no_quality_effect,

@@ -7,7 +7,8 @@ import argparse
 
 import pandas as pd
 
-from helpers import dataset, paths
+from helpers.data import dataset
+from helpers import paths
 
 
 def _pct(value: float) -> str:

@@ -12,12 +12,18 @@ from types import ModuleType
 
 import pandas as pd
 
-from helpers import dataset, pseudonyms, schemas
+from helpers.data import dataset, pseudonyms, schemas
 from helpers.errors import InputError
 from helpers.ingest import registry
-from helpers.ingest.base import Context, ReadResult
-from helpers.ingest.sources import (is_private_name, reclaim_work_folders, safe_extract, walk, walk_files,
-                                    work_folder)
+from helpers.ingest.common.base import Context, ReadResult
+from helpers.ingest.common.sources import (
+    is_private_name,
+    reclaim_work_folders,
+    safe_extract,
+    walk,
+    walk_files,
+    work_folder,
+)
 
 
 @dataclass(frozen=True)

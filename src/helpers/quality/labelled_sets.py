@@ -33,10 +33,10 @@ import numpy as np
 import pandas as pd
 
 from helpers import paths
-from helpers.dataset import sha256
+from helpers.data.dataset import sha256
 from helpers.errors import DatasetError
-from helpers.ingest import twitter_users
-from helpers.ingest.base import Context
+from helpers.ingest.x import twitter_users
+from helpers.ingest.common.base import Context
 
 TRAIN_ROOT = paths.SHARED / "realdata-train"
 CRESCI_SUBSET = paths.REALDATA / "cresci-2015-subset"

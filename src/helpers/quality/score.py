@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers import dataset
+from helpers.data import dataset
 from helpers.errors import DatasetError
 from helpers.quality import model as authenticity
 from helpers.quality.account import account_quality

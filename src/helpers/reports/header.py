@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from helpers.dataset import Dataset
+from helpers.data.dataset import Dataset
 from helpers.reports import safe
 
 SIMULATED_BANNER = ("SIMULATED DATA — every number below comes from the built-in simulated sample, "

@@ -10,8 +10,9 @@ import jinja2
 import nbformat
 from nbconvert import HTMLExporter
 
-from helpers import hypotheses, paths
-from helpers.dataset import Dataset
+from helpers.hypotheses import registry as hypotheses
+from helpers import paths
+from helpers.data.dataset import Dataset
 from helpers.reports import safe
 from helpers.reports.header import header_html
 

@@ -10,8 +10,9 @@ from pathlib import Path
 import papermill
 from tqdm.auto import tqdm
 
-from helpers import dataset as datasets
-from helpers import hypotheses, paths
+from helpers.data import dataset as datasets
+from helpers.hypotheses import registry as hypotheses
+from helpers import paths
 from helpers.errors import UserError
 from helpers.reports.render import FAILURES, render_html, write_indexes
 

@@ -1,1 +1,0 @@
-"""Attribution: which channel a visit came from, and which posts brought readers."""

@@ -1,0 +1,1 @@
+"""Readers of Bluesky data: the repository (CAR) export."""

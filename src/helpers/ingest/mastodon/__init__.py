@@ -1,0 +1,1 @@
+"""Readers of Mastodon data: the account archive and follow lists."""

@@ -1,1 +1,0 @@
-"""Measures computed from the canonical tables, shared by the analysis notebooks."""
