@@ -55,7 +55,10 @@ score: $(INSTALLED) ## Score every follower of DATASET (adds follower_quality an
 
 ANALYSES_DEPS := $(INSTALLED) $(if $(EXPORT),$(DATASET_DIR)/manifest.json,$(if $(filter sample,$(DATASET)),$(SAMPLE_DIR)/manifest.json))
 
-analyses: $(ANALYSES_DEPS) ## Score DATASET if needed, run every analysis notebook on it, write reports/ (HTML + index)
+analyses: $(ANALYSES_DEPS) ## Score DATASET if it has no scores yet, then run every analysis notebook on it and write reports/ (HTML + index)
+	@echo "Step 1 of 2: scoring the followers of $(DATASET) if it has no scores yet (python -m helpers score --if-needed)"
+	$(PY) -m helpers score --dataset $(DATASET) --if-needed
+	@echo "Step 2 of 2: running the analysis notebooks on $(DATASET)"
 	$(PY) -m helpers analyses --dataset $(DATASET)
 
 test: $(INSTALLED) ## Run the whole test suite (installs headless Chromium for the report test when missing)

@@ -8,8 +8,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from helpers.hypotheses import registry as hypotheses
+from helpers.hypotheses import record, registry
 from helpers.ingest.pipeline import ingest
+from helpers.quality.score import score_if_needed
 from helpers.reports.run import NotebooksFailed, run_analyses
 
 FAILED_MARK = "FAILED:"  # what the index writes beside a notebook that failed
@@ -56,11 +57,12 @@ class Runs:
             start = time.perf_counter()
             # a new folder named after the case (the writer writes only into folders that do not exist yet)
             path, _ = ingest([self.realdata / i for i in inputs], self.root / "datasets" / name, progress=False)
+            score_if_needed(path)  # the step `make analyses` runs before the notebooks
             try:
                 out, failures = run_analyses(str(path), self.root / "reports" / name, progress=False), {}
             except NotebooksFailed as exc:
                 out, failures = exc.out_dir, exc.failures
-            results = {r["id"]: r for r in hypotheses.load_results(out / "results")}
+            results = {r["id"]: r for r in record.load_results(out / "results")}
             self.done[name] = Run(name, out, failures, time.perf_counter() - start, results)
         return self.done[name]
 
@@ -68,7 +70,7 @@ class Runs:
 def check_ran_to_the_end(run: Run) -> None:
     """Every registered notebook ran without an error and has its report; the index names no failure."""
     assert not run.failures, f"{run.name}: " + "; ".join(f"{nb}: {why}" for nb, why in run.failures.items())
-    for analysis in hypotheses.analyses():
+    for analysis in registry.analyses():
         assert (run.out / f"{analysis.notebook}.html").is_file(), f"{run.name}: no report for {analysis.notebook}"
         nb = json.loads((run.out / "notebooks" / f"{analysis.notebook}.ipynb").read_text())
         errors = [o for c in nb["cells"] for o in c.get("outputs", []) if o.get("output_type") == "error"]
@@ -78,7 +80,7 @@ def check_ran_to_the_end(run: Run) -> None:
 
 def check_results_say_why(run: Run) -> None:
     """Every registered hypothesis has a result: an estimate inside its interval, or "not estimable" and why."""
-    for hid in hypotheses.hypothesis_ids():
+    for hid in registry.hypothesis_ids():
         r = run.results[hid]
         assert r["verdict"] != "not run", f"{run.name}: {hid} has no recorded result"
         if r["verdict"] == "not estimable":

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from helpers.data import dataset
-from helpers.hypotheses import registry as hypotheses
+from helpers.hypotheses import record
 from helpers.analyses import focal_audience as fa
 from helpers.analyses import growth as gr
 from helpers.analyses import purge as pu
@@ -50,7 +50,7 @@ def test_h03_recovers_the_planted_elasticity_on_relevant_followers(sample):
     est = tr.audience_elasticity(_frame(ds.tables, account), "relevant", truth["blog"]["referral_lag_days"])
     assert est.covers(truth["blog"]["x_sessions_elasticity"]), est
     assert est.ci_low > 0 and est.p < 0.05
-    assert hypotheses.verdict(est.ci_low, est.ci_high, "more", "fewer", "none") == "more"
+    assert record.verdict(est.ci_low, est.ci_high, "more", "fewer", "none") == "more"
 
 
 def test_h03_relevant_followers_predict_visits_better_than_all_followers(sample):
@@ -237,12 +237,13 @@ def test_h05_is_not_estimable_when_the_target_was_crossed_before_the_cut_off():
 
 
 def test_a_result_the_data_cannot_support_is_recorded_as_not_estimable_with_its_reason(tmp_path):
-    from helpers.hypotheses.record import not_estimable, to_result
+    from helpers.hypotheses.record import to_result
+    from helpers.stats import not_estimable
 
     est = not_estimable("elasticity", "3 account(s) with enough posts; at least 10 are needed", n=3)
     result = to_result(est, hid="H01_x", question="q?", verdict="more is more", finding="elasticity nan",
                        measure="m", notebook="20_x", simulated=False, supports="quantity", extra={"a": 1.0})
     assert result.verdict == "not estimable" and result.n == 3 and result.extra == {}
     assert result.finding == "not estimable: 3 account(s) with enough posts; at least 10 are needed"
-    saved = json.loads(hypotheses.record(tmp_path, result).read_text())
+    saved = json.loads(record.save(tmp_path, result).read_text())
     assert saved["estimate"] is None and saved["ci_low"] is None and saved["p"] is None

@@ -15,7 +15,7 @@ from threadpoolctl import threadpool_limits
 
 from helpers.data import dataset
 from helpers import paths
-from helpers.analyses.quality_shares import NotEstimable
+from helpers.stats import NotEstimable
 from helpers.analyses import quality_engagement as qe
 from helpers.analyses import quality_shares as qs
 from helpers.analyses import reciprocity as rc

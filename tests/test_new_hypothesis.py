@@ -14,7 +14,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers.hypotheses import registry as hypotheses
+from helpers.hypotheses import registry, scaffold
 from helpers import paths
 from helpers.errors import UserError
 from helpers.simulate import build_sample, load_config
@@ -47,7 +47,7 @@ def folder(tmp_path: Path) -> Path:
     """A notebooks folder with the real template, a registry like the project's and one unregistered notebook."""
     nb_dir = tmp_path / "notebooks"
     nb_dir.mkdir()
-    shutil.copy(hypotheses.TEMPLATE, nb_dir / "template_hypothesis.ipynb")
+    shutil.copy(registry.TEMPLATE, nb_dir / "template_hypothesis.ipynb")
     (nb_dir / "registry.toml").write_text(REGISTRY)
     (nb_dir / "05_collect_blog_traffic.ipynb").write_text("{}")
     return nb_dir
@@ -55,7 +55,7 @@ def folder(tmp_path: Path) -> Path:
 
 def _new(folder: Path, name: str, **kw) -> tuple[Path, str]:
     """new_hypothesis on the temporary folder."""
-    return hypotheses.new_hypothesis(name, registry=folder / "registry.toml",
+    return scaffold.new_hypothesis(name, registry=folder / "registry.toml",
                                      template=folder / "template_hypothesis.ipynb", **kw)
 
 
@@ -121,10 +121,10 @@ def test_a_name_that_is_not_a_slug_is_refused(folder: Path, name: str):
 
 
 def test_summary_entries_run_last_whatever_their_place_in_the_file(tmp_path: Path):
-    registry = tmp_path / "registry.toml"
-    registry.write_text('[[analysis]]\nnotebook = "30_summary"\ntitle = "S"\nhypotheses = []\nsummary = true\n\n'
+    registry_file = tmp_path / "registry.toml"
+    registry_file.write_text('[[analysis]]\nnotebook = "30_summary"\ntitle = "S"\nhypotheses = []\nsummary = true\n\n'
                         '[[analysis]]\nnotebook = "20_quantity_engagement"\ntitle = "Q"\nhypotheses = ["H01_x"]\n')
-    assert [a.notebook for a in hypotheses.analyses(registry)] == ["20_quantity_engagement", "30_summary"]
+    assert [a.notebook for a in registry.analyses(registry_file)] == ["20_quantity_engagement", "30_summary"]
 
 
 def _helpers(args: list[str], root: Path, timeout: int = 600) -> subprocess.CompletedProcess:

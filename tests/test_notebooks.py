@@ -8,7 +8,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers.hypotheses import registry as hypotheses
+from helpers.hypotheses import registry
 from helpers import paths
 from helpers.reports.run import run_analyses
 from helpers.simulate import build_sample, load_config
@@ -18,7 +18,7 @@ NOTEBOOKS = sorted(paths.NOTEBOOKS.glob("*.ipynb"))
 
 def test_there_are_notebooks_and_the_registry_names_only_existing_ones():
     assert NOTEBOOKS
-    assert hypotheses.analyses(), "the registry lists analysis notebooks"
+    assert registry.analyses(), "the registry lists analysis notebooks"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -39,7 +39,7 @@ def test_every_notebook_has_exactly_one_parameters_cell_and_opens_with_its_quest
     assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.lstrip().startswith("# ")
 
 
-@pytest.mark.parametrize("analysis", hypotheses.analyses(), ids=lambda a: a.notebook)
+@pytest.mark.parametrize("analysis", registry.analyses(), ids=lambda a: a.notebook)
 def test_analysis_notebooks_validate_and_close_with_a_finding(analysis):
     nb = nbformat.read(analysis.path, as_version=4)
     headings = [line for c in nb.cells if c.cell_type == "markdown" for line in c.source.splitlines()
@@ -59,7 +59,7 @@ def sample_reports(tmp_path_factory):
 
 def test_every_analysis_notebook_executes_on_the_sample(sample_reports):
     _, out = sample_reports
-    for analysis in hypotheses.analyses():
+    for analysis in registry.analyses():
         assert (out / f"{analysis.notebook}.html").is_file()
         assert "SIMULATED DATA" in (out / f"{analysis.notebook}.html").read_text()
     assert (out / "index.html").is_file()

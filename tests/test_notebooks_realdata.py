@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from helpers.hypotheses import registry as hypotheses
+from helpers.hypotheses import registry
 from helpers import paths
 from realdata_runs import FAILED_MARK, MIXES, TRAFFIC, Runs, check_ran_to_the_end, check_results_say_why, folders
 
@@ -56,7 +56,7 @@ def test_a_table_of_user_objects_is_scored_and_left_out_of_the_account_compariso
 
 def test_reports_on_a_real_archive_name_their_dataset_and_carry_no_simulation_banner(runs):
     run = runs.run(ARCHIVE, [ARCHIVE])
-    for analysis in hypotheses.analyses():
+    for analysis in registry.analyses():
         page = run.page(analysis.notebook)
         assert "SIMULATED DATA —" not in page, "a report on real data must not carry the simulation banner"
         assert ARCHIVE in page, "each report names its dataset"

@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from helpers.hypotheses import registry as hypotheses
+from helpers.hypotheses import record, registry
 from helpers.reports.run import run_analyses
 from helpers.simulate import build_sample, load_config
 
@@ -216,7 +216,7 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Reports of the first analysis, the rOpenSci case (if registered) and the summary, on a small sample."""
     root = tmp_path_factory.mktemp("browser")
     sample = build_sample(load_config(overrides=SMALL), root / "small")
-    registered = hypotheses.analyses()
+    registered = registry.analyses()
     only = [registered[0].notebook] + [a.notebook for a in registered
                                        if a.summary or a.notebook == "40_case_ropensci"]
     return run_analyses(str(sample), root / "reports", only=only, progress=False)
@@ -235,7 +235,7 @@ def test_every_link_from_the_index_resolves_and_every_figure_loads(reports: Path
 def test_the_index_lists_every_hypothesis_with_its_finding_and_the_dataset(reports: Path):
     html = (reports / "index.html").read_text()
     text = unescape(html)
-    for result in hypotheses.load_results(reports / "results"):
+    for result in record.load_results(reports / "results"):
         assert result["id"] in text
         if result.get("verdict") != "not run":
             assert result["finding"] in text

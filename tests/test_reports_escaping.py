@@ -13,7 +13,7 @@ import pytest
 from bs4 import BeautifulSoup, NavigableString
 
 from helpers.data import dataset
-from helpers.hypotheses import registry as hypotheses
+from helpers.hypotheses import registry
 from helpers.reports.render import render_html, top_index
 from helpers.reports.run import run_analyses
 from helpers.simulate import build_sample, load_config
@@ -112,7 +112,7 @@ def test_no_report_runs_or_loads_markup_planted_in_the_data(reports, tmp_path):
     root, out = reports
     allowed = _renderer_scripts(tmp_path)
     pages = [root / "index.html", out / "index.html"] + sorted(out.glob("*.html"))
-    assert len(pages) == 2 + 1 + len(hypotheses.analyses()), [p.name for p in pages]
+    assert len(pages) == 2 + 1 + len(registry.analyses()), [p.name for p in pages]
     problems = [p for page in dict.fromkeys(pages) for p in _problems(page, allowed)]
     assert not problems, "\n".join(problems)
 

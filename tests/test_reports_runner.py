@@ -9,7 +9,7 @@ import nbformat
 import pytest
 
 import helpers.reports.run as runner
-from helpers.hypotheses import registry as hypotheses
+from helpers.hypotheses import record, registry
 from helpers import paths
 from helpers.reports.run import NotebooksFailed, run_analyses
 from helpers.simulate import build_sample, load_config
@@ -30,8 +30,8 @@ def _notebook(folder: Path, name: str, body: str) -> None:
 
 def _records(hid: str) -> str:
     """Notebook code that records one result for hypothesis hid."""
-    return ("from helpers import hypotheses\n"
-            f"hypotheses.record(results_dir, hypotheses.Result(id={hid!r}, question='q?', estimate=1.0, ci_low=0.5, "
+    return ("from helpers.hypotheses import record\n"
+            f"record.save(results_dir, record.Result(id={hid!r}, question='q?', estimate=1.0, ci_low=0.5, "
             "ci_high=1.5, p=0.01, n=10, verdict='more is more', finding='estimate 1.0'))")
 
 
@@ -43,13 +43,13 @@ def three(tmp_path, monkeypatch) -> tuple[Path, Path]:
     _notebook(folder, "a_first", _records("H01_first"))
     _notebook(folder, "b_broken", _records("H02_broken") + "\nassert 1 + 1 == 3, 'the planted invariant'")
     _notebook(folder, "c_last", _records("H03_last"))
-    registered = [hypotheses.Analysis("a_first", "First", ["H01_first"]),
-                  hypotheses.Analysis("b_broken", "Broken", ["H02_broken"]),
-                  hypotheses.Analysis("c_last", "Last", ["H03_last"])]
+    registered = [registry.Analysis("a_first", "First", ["H01_first"]),
+                  registry.Analysis("b_broken", "Broken", ["H02_broken"]),
+                  registry.Analysis("c_last", "Last", ["H03_last"])]
     monkeypatch.setattr(paths, "NOTEBOOKS", folder)
     # pin the code digest, so an edit elsewhere in the tree while the test runs cannot count as a change
     monkeypatch.setattr(runner, "_source_digest", lambda: "pinned")
-    monkeypatch.setattr(hypotheses, "analyses", lambda registry=None: list(registered))
+    monkeypatch.setattr(registry, "analyses", lambda registry=None: list(registered))
     return folder, build_sample(load_config(overrides=SMALL), tmp_path / "sample")
 
 
@@ -66,7 +66,7 @@ def test_a_failing_notebook_leaves_the_other_reports_and_the_index_and_is_named(
     assert (out / "b_broken.html").is_file(), "the failed notebook's report shows its error"
     index = (out / "index.html").read_text()
     assert "FAILED: cell 3: AssertionError: the planted invariant" in index and "estimate 1.0" in index
-    results = {r["id"]: r for r in hypotheses.load_results(out / "results")}
+    results = {r["id"]: r for r in record.load_results(out / "results")}
     assert results["H02_broken"]["verdict"] == "not run", "a failed notebook's half-written result is not kept"
     assert results["H01_first"]["verdict"] == results["H03_last"]["verdict"] == "more is more"
     assert json.loads((out / "failed.json").read_text()) == {"b_broken": failed.value.failures["b_broken"]}

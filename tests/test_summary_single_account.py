@@ -10,7 +10,7 @@ import papermill
 import pytest
 
 from helpers.data import dataset, schemas
-from helpers.hypotheses import registry as hypotheses
+from helpers.hypotheses import registry
 from helpers import paths
 
 
@@ -50,5 +50,5 @@ def test_the_template_the_case_and_the_summary_run_on_one_account(export_like: P
     case = json.loads((results / "H11_ropensci_followers_clicks.json").read_text())
     assert case["verdict"] == "not estimable" and "not found" in case["finding"] and case["case_data"]
     summary = json.loads((tmp_path / "report" / "summary.json").read_text())
-    assert [h["id"] for h in summary["hypotheses"]] == hypotheses.hypothesis_ids()
+    assert [h["id"] for h in summary["hypotheses"]] == registry.hypothesis_ids()
     assert summary["simulated"] is False and summary["answer"]["answer"] in {"not estimable", "neither"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from helpers.ingest.web.channels import classify, host_of, is_social
-from helpers.data.schemas import CHANNELS
+from helpers.data.vocabulary import CHANNELS
 
 CASES = [
     # (source, medium, referrer, group) -> channel

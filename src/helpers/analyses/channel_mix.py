@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
-from helpers.ingest.web.channels import SOCIAL_CHANNELS
+from helpers.data.vocabulary import SOCIAL_CHANNELS
 
 MIN_SESSIONS_FOR_CI = 30  # below this a share's interval is too wide to say anything; it is left out
 UNATTRIBUTED = ("referral", "other")

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from helpers.data.vocabulary import PLATFORM_NAMES
+
 RELEVANT_BINS = ("engaged", "relevant")
 FAKE_BIN = "likely_fake"
 DEFAULT_RELEVANCE_THRESHOLD = 0.5
@@ -39,10 +41,6 @@ class Labels:
     def known(self) -> bool:
         """Whether any follower has a relevance label."""
         return self.source != "none" and bool(self.frame["relevant"].notna().any())
-
-
-PLATFORM_NAMES = {"x": "X", "linkedin": "LinkedIn", "bluesky": "Bluesky", "mastodon": "Mastodon", "reddit": "Reddit",
-                  "telegram": "Telegram", "facebook": "Facebook", "threads": "Threads"}
 
 
 def platform_name(platform: object) -> str:

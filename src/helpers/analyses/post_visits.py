@@ -22,11 +22,9 @@ import math
 import numpy as np
 import pandas as pd
 
+from helpers.data.vocabulary import PLATFORM_CHANNEL
 from helpers.ingest.web.channels import host_of
 
-PLATFORM_CHANNEL = {"x": "x", "mastodon": "mastodon", "bluesky": "bluesky", "linkedin": "linkedin",
-                    "facebook": "facebook", "reddit": "reddit", "threads": "other_social",
-                    "telegram": "other_social", "other": "other_social"}
 COLUMNS = ["post_id", "channel", "created_at", "resolution", "window_start", "window_end", "observed",
            "baseline", "extra", "se", "comparable_periods", "overlapping_posts", "covered"]
 

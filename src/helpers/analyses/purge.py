@@ -19,8 +19,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
-from helpers.analyses.focal_audience import Labels
 from helpers.analyses.engagement import original_posts
+from helpers.analyses.focal_audience import Labels
 from helpers.stats import Estimate, proportion_ci, segmented_regression
 
 H07_NAME = "relative change in engagement per follower at the purge"

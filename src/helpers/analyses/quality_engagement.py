@@ -15,18 +15,18 @@ import statsmodels.formula.api as smf
 from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
 from helpers import stats
+from helpers.analyses import engagement as eng
 from helpers.analyses.quality_shares import (
     CALIBRATED,
     COVARIANCES,
     MIN_RELIABILITY,
     SHARES,
-    NotEstimable,
     account_shares,
     calibrated,
     follower_flags,
 )
-from helpers.analyses import engagement as eng
 from helpers.quality.bins import RELEVANCE_THRESHOLD
+from helpers.stats import NotEstimable
 
 QUALITY = CALIBRATED  # the quality block of the models: relevant and likely-fake shares, corrected for sampling error
 QUANTITY = ["log_followers"]

@@ -9,15 +9,12 @@ from scipy import stats as sps
 
 from helpers import stats
 from helpers.quality.bins import RELEVANCE_THRESHOLD
+from helpers.stats import NotEstimable
 
 FLAGS = ["relevant", "engaged", "fake", "inactive"]
 SHARES = [f"{f}_share" for f in FLAGS]
 CALIBRATED = ["relevant_share", "fake_share"]  # the shares corrected for sampling error (the models' quality block)
 MIN_RELIABILITY = 0.2  # below this a measured share is mostly sampling noise: it is not calibrated
-
-
-class NotEstimable(ValueError):
-    """The data cannot answer the question; the message says why in plain words."""
 
 
 def follower_flags(follower_quality: pd.DataFrame, relevance_threshold: float = RELEVANCE_THRESHOLD) -> pd.DataFrame:

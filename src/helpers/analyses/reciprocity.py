@@ -8,9 +8,10 @@ from scipy import stats as sps
 from statsmodels.stats.proportion import confint_proportions_2indep
 
 from helpers import stats
-from helpers.analyses.quality_shares import NotEstimable, follower_flags
+from helpers.analyses.quality_shares import follower_flags
+from helpers.quality import ties
 from helpers.quality.bins import RELEVANCE_THRESHOLD
-from helpers.quality.score import engagement, reciprocity
+from helpers.stats import NotEstimable
 
 MIN_GROUP = 5  # followers needed in each group (reciprocal, not) to compare an account's two groups
 
@@ -29,8 +30,8 @@ def reciprocity_flags(followers: pd.DataFrame, following: pd.DataFrame | None, i
     flags = pd.DataFrame({
         "account_id": followers["account_id"].astype(str).to_numpy(),
         "follower_id": followers["follower_id"].astype(str).to_numpy(),
-        "followed_back": reciprocity(followers, following).astype("Float64").to_numpy(dtype=float, na_value=np.nan),
-        "engaged": engagement(followers, interactions)["engaged"].astype("Float64").to_numpy(
+        "followed_back": ties.followed_back(followers, following).astype("Float64").to_numpy(dtype=float, na_value=np.nan),
+        "engaged": ties.interactions(followers, interactions)["engaged"].astype("Float64").to_numpy(
             dtype=float, na_value=np.nan),
         "weight": weight.to_numpy(dtype=float)})
     flags = flags.dropna(subset=["followed_back", "engaged"])

@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from statsmodels.stats.proportion import confint_proportions_2indep, test_proportions_2indep
+from statsmodels.stats.proportion import (
+    confint_proportions_2indep,
+    test_proportions_2indep,
+)
 
 from helpers import stats
-from helpers.analyses.quality_shares import NotEstimable
+from helpers.stats import NotEstimable
 
 MIN_WEEK_POSTS = 3  # weeks with fewer posts give no weekly reply share
 MIN_SIDE_POSTS = 10  # posts needed on each side of the crossing

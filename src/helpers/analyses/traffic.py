@@ -25,8 +25,16 @@ import statsmodels.formula.api as smf
 from statsmodels.stats.diagnostic import acorr_ljungbox
 
 from helpers.analyses.focal_audience import Labels, daily_counts, daily_relevant
-from helpers.analyses.post_visits import PLATFORM_CHANNEL, link_posts, post_visits
-from helpers.stats import Estimate, GrangerResult, granger, make_stationary, newey_west_lags, stationarity
+from helpers.analyses.post_visits import link_posts, post_visits
+from helpers.data.vocabulary import PLATFORM_CHANNEL
+from helpers.stats import (
+    Estimate,
+    GrangerResult,
+    granger,
+    make_stationary,
+    newey_west_lags,
+    stationarity,
+)
 
 MIN_DAYS = 30  # days needed for a regression on daily data
 H03_NAME = "elasticity of daily sessions from the account's channel on relevant followers"

@@ -7,10 +7,10 @@ import argparse
 
 def run(args: argparse.Namespace) -> int:
     """Copy the template, register the copy, and say what to do next."""
-    from helpers.hypotheses import registry as hypotheses
+    from helpers.hypotheses import registry, scaffold
 
-    path, hypothesis_id = hypotheses.new_hypothesis(args.name, title=args.title, supports=args.supports)
-    print(f"created {path} recording hypothesis {hypothesis_id}, registered in {hypotheses.REGISTRY} before the "
+    path, hypothesis_id = scaffold.new_hypothesis(args.name, title=args.title, supports=args.supports)
+    print(f"created {path} recording hypothesis {hypothesis_id}, registered in {registry.REGISTRY} before the "
           f"summary.\nIt runs as it is (the template's example test); edit it into your own test, then run "
           f"`python -m helpers analyses --only {path.stem} 30_summary`.")
     return 0

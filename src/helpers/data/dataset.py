@@ -16,9 +16,8 @@ from pathlib import Path
 import pandas as pd
 import pandera.errors
 
-from helpers.data import folder
 from helpers import paths
-from helpers.data import schemas
+from helpers.data import folder, schemas
 from helpers.errors import DatasetError
 
 MANIFEST = folder.MANIFEST

@@ -5,15 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
+from helpers.data.vocabulary import CHANNELS
+
 STR, INT, FLOAT, BOOL = "string", "Int64", "float64", "boolean"
 TS = "datetime64[ns, UTC]"  # timezone-aware UTC instants
 DAY = "datetime64[ns]"  # calendar dates, stored as midnight without a zone
 LIST = "object"  # list of strings
 
-PLATFORMS = ["x", "mastodon", "bluesky", "linkedin", "reddit", "telegram", "facebook", "threads", "other"]
 POST_KINDS = ["post", "reply", "repost", "quote"]
-CHANNELS = ["x", "mastodon", "bluesky", "linkedin", "facebook", "reddit", "other_social",
-            "search", "email", "direct", "referral", "other"]
 INTERACTION_KINDS = ["like", "reply", "repost", "quote", "mention"]
 
 PROFILE = {

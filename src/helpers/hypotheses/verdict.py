@@ -1,7 +1,7 @@
 """Across hypotheses: Benjamini-Hochberg q-values, the answer to "quantity or quality?" and summary.json.
 
 A recorded result's `supports` says which side a *positive* estimate backs, so estimates are signed with
-0 meaning "no effect" (as helpers.hypotheses.registry.verdict assumes). A hypothesis counts for its side when it is
+0 meaning "no effect" (as helpers.hypotheses.record.verdict assumes). A hypothesis counts for its side when it is
 significant after correction (q < alpha) and positive, and against its side when significant and negative.
 Results computed on a fixed case study rather than the report's dataset (`case_data` set) are shown but not
 counted, and neither are results that back no side.
@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from helpers.data import atomic
 from helpers.hypotheses.registry import SIDES
 from helpers.stats import benjamini_hochberg
 
@@ -243,10 +243,5 @@ def summary_dict(table: pd.DataFrame, answer: Answer, *, dataset: str, simulated
 def write_summary(table: pd.DataFrame, answer: Answer, path: str | Path, *, dataset: str,
                   simulated: bool) -> Path:
     """Write summary.json atomically."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.tmp")
     content = summary_dict(table, answer, dataset=dataset, simulated=simulated)
-    tmp.write_text(json.dumps(content, indent=2, default=_plain, allow_nan=False) + "\n")
-    os.replace(tmp, target)
-    return target
+    return atomic.write_text(path, json.dumps(content, indent=2, default=_plain, allow_nan=False) + "\n")

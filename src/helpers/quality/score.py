@@ -12,6 +12,7 @@ import pandas as pd
 from helpers.data import dataset
 from helpers.errors import DatasetError
 from helpers.quality import model as authenticity
+from helpers.quality import ties
 from helpers.quality.account import account_quality
 from helpers.quality.activity import INACTIVE_DAYS, activity
 from helpers.quality.bins import PRECEDENCE, RELEVANCE_THRESHOLD, assign_bins
@@ -64,32 +65,6 @@ def has_profile(followers: pd.DataFrame) -> pd.Series:
     return followers[cols].notna().any(axis=1)
 
 
-def engagement(followers: pd.DataFrame, interactions: pd.DataFrame | None) -> pd.DataFrame:
-    """Interactions of each follower with its account's posts; null where the account has no interaction data."""
-    count = pd.Series(pd.NA, index=followers.index, dtype="Int64")
-    if interactions is not None and len(interactions) and "actor_id" in interactions.columns:
-        acts = interactions.dropna(subset=["actor_id"])
-        per_pair = acts.groupby(["account_id", "actor_id"], observed=True).size()
-        observed = followers["account_id"].isin(set(acts["account_id"])).to_numpy()
-        key = pd.MultiIndex.from_arrays([followers["account_id"], followers["follower_id"]])
-        found = pd.Series(per_pair.reindex(key).to_numpy(), index=followers.index)
-        count = found.fillna(0).astype("Int64").where(observed, pd.NA)
-    return pd.DataFrame({"interactions": count, "engaged": (count > 0).astype("boolean")}, index=followers.index)
-
-
-def reciprocity(followers: pd.DataFrame, following: pd.DataFrame | None) -> pd.Series:
-    """followed_back as given, else whether the account's following list holds the follower."""
-    back = followers["followed_back"].astype("boolean") if "followed_back" in followers.columns else pd.Series(
-        pd.NA, index=followers.index, dtype="boolean")
-    if following is None or not len(following) or not back.isna().any():
-        return back
-    pairs = pd.MultiIndex.from_arrays([followers["account_id"], followers["follower_id"]])
-    listed = pairs.isin(pd.MultiIndex.from_arrays([following["account_id"], following["followed_id"]]))
-    has_list = followers["account_id"].isin(set(following["account_id"])).to_numpy()
-    from_list = pd.Series(listed, index=followers.index, dtype="boolean").where(has_list, pd.NA)
-    return back.fillna(from_list)
-
-
 def _references(tables: dict[str, pd.DataFrame]) -> dict[str, list[str]]:
     """Each account's own texts: its posts and its bio."""
     refs: dict[str, list[str]] = {}
@@ -129,8 +104,8 @@ def follower_scores(followers: pd.DataFrame, tables: dict[str, pd.DataFrame], in
     scores = scores.join(activity(followers, options.inactive_days, reference))
     scores = scores.join(relevance(followers, _references(tables), interests, _own_locations(tables),
                                    options.relevance))
-    scores = scores.join(engagement(followers, tables.get("interactions")))
-    scores["followed_back"] = reciprocity(followers, tables.get("following"))
+    scores = scores.join(ties.interactions(followers, tables.get("interactions")))
+    scores["followed_back"] = ties.followed_back(followers, tables.get("following"))
     weight = followers["sample_weight"] if "sample_weight" in followers.columns else None
     scores["sample_weight"] = 1.0 if weight is None else \
         pd.to_numeric(weight, errors="coerce").fillna(1.0).astype("float64")
@@ -220,3 +195,16 @@ def score_dataset(name: str | Path, interests: str | Path | None = None, options
         dataset.add_tables(ds.path, {"follower_quality": result.follower_quality,
                                      "account_quality": result.account_quality}, note)
     return result
+
+
+def score_if_needed(name: str | Path) -> str:
+    """Score a dataset that has no follower_quality yet; say in words what was done (nothing, scored, or why not)."""
+    ds = dataset.load(name)
+    if "follower_quality" in ds.tables:
+        return f"{ds.name} is already scored (follower_quality present); nothing to do"
+    try:
+        result = score_dataset(ds.path)
+    except DatasetError as exc:
+        return f"{ds.name} not scored: {exc} (the analyses that need follower quality will say so)"
+    return (f"scored the {len(result.follower_quality):,} followers of {ds.name} "
+            "(follower_quality and account_quality added)")

@@ -10,7 +10,7 @@ import jinja2
 import nbformat
 from nbconvert import HTMLExporter
 
-from helpers.hypotheses import registry as hypotheses
+from helpers.hypotheses import record, registry
 from helpers import paths
 from helpers.data.dataset import Dataset
 from helpers.reports import safe
@@ -114,7 +114,7 @@ def _failures(out_dir: Path) -> dict[str, str]:
     return json.loads(path.read_text()) if path.is_file() else {}
 
 
-def _hypothesis_rows(a: hypotheses.Analysis, out_dir: Path, results: dict, qs: dict, failed: dict[str, str]) -> str:
+def _hypothesis_rows(a: registry.Analysis, out_dir: Path, results: dict, qs: dict, failed: dict[str, str]) -> str:
     """Table rows of one analysis: a link to its report and each hypothesis's one-line finding."""
     title = safe.html(a.title)
     link = (f'<a href="{safe.href(a.notebook + ".html")}">{title}</a>' if (out_dir / f"{a.notebook}.html").is_file()
@@ -149,11 +149,11 @@ def _failed_banner(failed: dict[str, str]) -> str:
 
 def dataset_index(ds: Dataset, out_dir: Path) -> str:
     """The index of one dataset's reports: the answer, each hypothesis's one-line finding, links to every report."""
-    results = {r["id"]: r for r in hypotheses.load_results(out_dir / "results")}
+    results = {r["id"]: r for r in record.load_results(out_dir / "results")}
     summary = _summary(out_dir)
     failed = _failures(out_dir)
     qs = {h["id"]: h.get("q") for h in summary.get("hypotheses", [])}
-    rows = "".join(_hypothesis_rows(a, out_dir, results, qs, failed) for a in hypotheses.analyses())
+    rows = "".join(_hypothesis_rows(a, out_dir, results, qs, failed) for a in registry.analyses())
     answer = ""
     if summary.get("answer"):
         limits = "".join(f"<li>{safe.html(item)}</li>" for item in summary["answer"].get("cannot_conclude", []))

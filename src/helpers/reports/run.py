@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
 
 import papermill
 from tqdm.auto import tqdm
 
+from helpers.data import atomic
 from helpers.data import dataset as datasets
-from helpers.hypotheses import registry as hypotheses
+from helpers.hypotheses import registry
 from helpers import paths
 from helpers.errors import UserError
 from helpers.reports.render import FAILURES, render_html, write_indexes
@@ -49,29 +49,17 @@ def _stamp(notebook: Path, ds_path: Path, results_dir: Path, earlier: list[str],
     return h.hexdigest()
 
 
-def _scored(ds: datasets.Dataset, progress: bool) -> datasets.Dataset:
-    """The dataset with follower-quality scores, scoring it first when it has none and can be scored."""
-    from helpers.errors import DatasetError
-    from helpers.quality import score_dataset
-
-    if "follower_quality" in ds.tables:
-        return ds
-    try:
-        score_dataset(ds.path)
-    except DatasetError as exc:
-        if progress:
-            print(f"not scored: {exc} (the analyses that need follower quality will say so)")
-        return ds
-    if progress:
-        print(f"scored the followers of {ds.name} (follower_quality, account_quality added)")
-    return datasets.load(ds.path)
+def _note_unscored(ds: datasets.Dataset) -> None:
+    """Say, once, that a dataset with followers but no scores leaves the quality analyses without data."""
+    if "follower_quality" not in ds.tables and "followers" in ds.tables:
+        tqdm.write(f"note: {ds.name} has followers but no follower scores; the analyses that need follower quality "
+                   f"will say not estimable. Score it first: python -m helpers score --dataset {ds.name} "
+                   "(make analyses does this).")
 
 
 def _write_json(path: Path, value: dict) -> None:
     """Write a small JSON file atomically."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(value, indent=2))
-    os.replace(tmp, path)
+    atomic.write_text(path, json.dumps(value, indent=2))
 
 
 def _why(exc: Exception) -> str:
@@ -82,13 +70,13 @@ def _why(exc: Exception) -> str:
     return f"{type(exc).__name__}: {' '.join(str(exc).split()) or '(no message)'}"
 
 
-def _forget_results(analysis: hypotheses.Analysis, results_dir: Path) -> None:
+def _forget_results(analysis: registry.Analysis, results_dir: Path) -> None:
     """Remove an analysis's recorded results, so a failed run leaves none from an earlier run behind."""
     for hid in analysis.hypotheses:
         (results_dir / f"{hid}.json").unlink(missing_ok=True)
 
 
-def _execute(analysis: hypotheses.Analysis, ds_path: Path, nb_out: Path, results_dir: Path,
+def _execute(analysis: registry.Analysis, ds_path: Path, nb_out: Path, results_dir: Path,
              html_path: Path) -> str | None:
     """Run one notebook and render its report; None on success, else why it failed."""
     _forget_results(analysis, results_dir)
@@ -119,14 +107,16 @@ def run_analyses(dataset: str, out: str | Path | None = None, *, force: bool = F
     A notebook that fails does not stop the others: the index marks it failed and NotebooksFailed names every
     failed notebook once the index is written.
     """
-    ds = _scored(datasets.load(dataset), progress)
+    ds = datasets.load(dataset)
+    if progress:
+        _note_unscored(ds)
     out_dir = Path(out) if out else paths.REPORTS / ds.name
     executed, results_dir = out_dir / "notebooks", out_dir / "results"
     executed.mkdir(parents=True, exist_ok=True)
     stamps_file, failures_file = out_dir / STAMPS, out_dir / FAILURES
     stamps = json.loads(stamps_file.read_text()) if stamps_file.is_file() else {}
     failed: dict[str, str] = json.loads(failures_file.read_text()) if failures_file.is_file() else {}
-    registered = hypotheses.analyses()
+    registered = registry.analyses()
     failed = {nb: why for nb, why in failed.items() if nb in {a.notebook for a in registered}}
     code = _source_digest()
     earlier: list[str] = []
@@ -136,7 +126,7 @@ def run_analyses(dataset: str, out: str | Path | None = None, *, force: bool = F
     for analysis in bar:
         bar.set_postfix_str(analysis.notebook)
         # the summary reads every result, including those of notebooks not run this time (--only)
-        deps = hypotheses.hypothesis_ids() if analysis.summary else earlier
+        deps = registry.hypothesis_ids() if analysis.summary else earlier
         stamp = _stamp(analysis.path, ds.path, results_dir, deps, code)
         html_path = out_dir / f"{analysis.notebook}.html"
         earlier += analysis.hypotheses

@@ -14,7 +14,7 @@ from .projection import growth_projection
 from .multiple import benjamini_hochberg
 from .proportions import kish_effective_n, proportion_ci
 from .regression import elasticity, negbin_glm, ols_hc3, tidy_coefficients
-from .result import Estimate, ModelFit, estimates_frame
+from .result import Estimate, ModelFit, NotEstimable, estimates_frame, not_estimable
 from .timeseries import (
     GrangerResult,
     Stationarised,
@@ -29,6 +29,7 @@ __all__ = [
     "Estimate",
     "GrangerResult",
     "ModelFit",
+    "NotEstimable",
     "Stationarised",
     "Stationarity",
     "benjamini_hochberg",
@@ -45,6 +46,7 @@ __all__ = [
     "make_stationary",
     "negbin_glm",
     "newey_west_lags",
+    "not_estimable",
     "ols_hc3",
     "partial_correlation",
     "proportion_ci",

@@ -11,6 +11,10 @@ import pandas as pd
 _CORE = ("name", "estimate", "ci_low", "ci_high", "p", "n", "method", "ci_level")
 
 
+class NotEstimable(ValueError):
+    """The data cannot support an estimate; the message says why, in words a reader understands."""
+
+
 @dataclass(frozen=True)
 class Estimate:
     """A point estimate with its confidence interval, p-value (NaN if none) and the n behind it."""
@@ -66,3 +70,9 @@ class ModelFit:
 def estimates_frame(estimates: Iterable[Estimate]) -> pd.DataFrame:
     """One row per Estimate, columns from as_dict()."""
     return pd.DataFrame([e.as_dict() for e in estimates])
+
+
+def not_estimable(name: str, reason: str, n: int = 0) -> Estimate:
+    """An estimate the data cannot support, carrying the reason (hypotheses.record.to_result records it)."""
+    nan = float("nan")
+    return Estimate(name, nan, nan, nan, nan, int(n), "not estimable", {"reason": reason})

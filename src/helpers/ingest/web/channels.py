@@ -2,7 +2,7 @@
 
 One function, `classify`, takes any of: the source as exported (a referrer host or URL, a `utm_source`, or a
 name such as "Twitter" or "(direct)"), the medium (`utm_medium`), a referrer URL, and a channel group
-(GA's "Organic Social", Matomo's "Social Networks", ...). It returns one of `schemas.CHANNELS`. The rules,
+(GA's "Organic Social", Matomo's "Social Networks", ...). It returns one of `vocabulary.CHANNELS`. The rules,
 first match wins:
 
 1. a known platform in the source or referrer: `t.co`, `twitter.com`, `x.com` -> x; `bsky.app`,
@@ -27,9 +27,8 @@ import re
 from functools import lru_cache
 from urllib.parse import urlsplit
 
+from helpers.data.vocabulary import SOCIAL_CHANNELS
 from helpers.ingest.web.mastodon_instances import INSTANCES
-
-SOCIAL_CHANNELS = ("x", "mastodon", "bluesky", "linkedin", "facebook", "reddit", "other_social")
 
 PLATFORM_HOSTS: dict[str, tuple[str, ...]] = {
     "x": ("t.co", "twitter.com", "x.com"),
