@@ -1,4 +1,5 @@
-"""Every figure of the reports: one look (titles, labelled axes with units), scatters, intervals, the forest plot."""
+"""Every figure of the reports: one look (titles, labelled axes with units), scatters, intervals, the forest plot;
+the figures of each notebook family in a module of their own beside this one."""
 
 from __future__ import annotations
 
