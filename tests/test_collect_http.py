@@ -75,7 +75,7 @@ def test_bluesky_reset_header_is_epoch_seconds():
 
 
 def test_mastodon_reset_header_is_an_iso_instant():
-    reset = dt.datetime.fromtimestamp(NOW + 90, dt.timezone.utc).isoformat().replace("+00:00", "Z")
+    reset = dt.datetime.fromtimestamp(NOW + 90, dt.UTC).isoformat().replace("+00:00", "Z")
     headers = CaseInsensitiveDict({"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": reset})
     assert rate_limit_wait(headers, NOW) == pytest.approx(90)
 
@@ -88,7 +88,7 @@ def test_no_wait_while_requests_remain_and_retry_after_wins():
 
 
 def test_429_waits_as_the_headers_say_then_succeeds(tmp_path, script):
-    reset = dt.datetime.fromtimestamp(NOW + 30, dt.timezone.utc)
+    reset = dt.datetime.fromtimestamp(NOW + 30, dt.UTC)
     limited = (429, {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": reset.isoformat()},
                b'{"error": "Too many requests"}')
     srv = script({"/a": [limited, OK]})
@@ -110,7 +110,7 @@ def test_5xx_backs_off_with_jitter_and_gives_up_after_the_bound(tmp_path, script
     assert len(srv.seen) == 5  # one try and four retries, no more
     ceilings = [1, 2, 4, 5]
     assert len(sleeps) == 4
-    for wait, ceiling in zip(sleeps, ceilings):
+    for wait, ceiling in zip(sleeps, ceilings, strict=True):
         assert ceiling / 2 <= wait <= ceiling  # equal jitter: half fixed, half random
     assert len(set(sleeps)) == 4
 
@@ -121,7 +121,7 @@ def test_malformed_json_is_retried_and_never_cached(tmp_path, script):
     s = session(tmp_path, [])
     assert s.get_json(srv.url + "/feed") == (200, {"ok": True})
     cached = [json.loads(p.read_text()) for p in (tmp_path / "cache").rglob("*.json")]
-    assert [c["body"] for c in cached] == ['{"ok": true}']
+    assert [c["_decoded_content"] for c in cached] == [{"ok": True}]  # requests-cache's JSON file of the answer
 
 
 def test_a_cached_answer_is_not_fetched_again(tmp_path, script):
@@ -180,7 +180,7 @@ def _profile(s: PoliteSession, server: replay.Replay, n: int = 1) -> tuple[int, 
 def _within_jitter(sleeps: list[float], base: float, cap: float) -> bool:
     """Whether each wait is an equal-jitter backoff: between half and all of min(cap, base * 2**attempt)."""
     ceilings = [min(cap, base * 2 ** a) for a in range(len(sleeps))]
-    return all(c / 2 <= w <= c for w, c in zip(sleeps, ceilings))
+    return all(c / 2 <= w <= c for w, c in zip(sleeps, ceilings, strict=True))
 
 
 def test_a_body_cut_short_is_retried_like_a_dropped_connection(tmp_path):
@@ -192,7 +192,7 @@ def test_a_body_cut_short_is_retried_like_a_dropped_connection(tmp_path):
         assert [r.fault for r in server.log] == ["truncated", None]
     assert s.stats.retries == 1 and len(sleeps) == 1 and _within_jitter(sleeps, 1.0, 8.0)
     cached = [json.loads(p.read_text()) for p in (tmp_path / "cache").rglob("*.json")]
-    assert len(cached) == 1 and json.loads(cached[0]["body"]) == body  # only the whole answer is kept
+    assert len(cached) == 1 and cached[0]["_decoded_content"] == body  # only the whole answer is kept
 
 
 def test_a_body_always_cut_short_gives_a_plain_error_after_the_same_tries(tmp_path):
@@ -251,7 +251,7 @@ def test_a_long_retry_after_stops_at_once_and_says_until_when(tmp_path):
     assert sleeps == []
     # NOW is 15:06:40 UTC; an hour later, rounded up to the minute
     assert caught.value.describe() == "the server asks to wait until 16:07 UTC (3600 s)"
-    assert caught.value.until == dt.datetime(2025, 6, 15, 16, 7, tzinfo=dt.timezone.utc)
+    assert caught.value.until == dt.datetime(2025, 6, 15, 16, 7, tzinfo=dt.UTC)
 
 
 def test_a_long_wait_past_midnight_names_the_day(tmp_path):
@@ -280,3 +280,26 @@ def test_a_used_up_window_that_resets_past_max_wait_keeps_the_answer_then_stops(
     assert sleeps == []  # not 900 s, then a retry the server would refuse
     again = session(tmp_path, sleeps)
     assert again.get(srv.url + "/last").json() == {"ok": True} and again.stats.from_cache == 1  # kept
+
+
+def test_a_cached_answer_keeps_no_cookie_or_request_header_and_its_fetch_time(tmp_path, script):
+    answer = (200, {"Content-Type": "application/json", "Set-Cookie": "sid=SESSION-COOKIE", "Server": "x"}, b"[1]")
+    srv = script({"/c": [answer]})
+    s = session(tmp_path, [])
+    s.get(srv.url + "/c", headers={"Authorization": "Bearer SECRET-TOKEN-123"})
+    first = s.last_fetched_at
+    [stored] = [json.loads(p.read_text()) for p in (tmp_path / "cache").rglob("*.json")]
+    assert {h.lower() for h in stored["headers"]} <= {"content-type", "date"} and not stored.get("cookies")
+    assert not stored["request"].get("headers") and "SESSION-COOKIE" not in json.dumps(stored)
+    again = session(tmp_path, [])
+    assert again.get(srv.url + "/c", headers={"Authorization": "Bearer SECRET-TOKEN-123"}).from_cache
+    assert again.last_fetched_at == first  # a resumed run dates the answer when it was fetched, not re-read
+
+
+def test_cache_files_are_written_atomically(tmp_path, script, monkeypatch):
+    srv = script({"/a": [OK]})
+    replaced = []
+    real = http.atomic.os.replace
+    monkeypatch.setattr(http.atomic.os, "replace", lambda a, b: (replaced.append((a, b)), real(a, b)))
+    session(tmp_path, []).get(srv.url + "/a")
+    assert len(replaced) == 1 and str(replaced[0][1]).endswith(".json")

@@ -1,7 +1,13 @@
 """A polite HTTP session: obeys rate-limit headers, backs off with jitter, retries a bounded number of
 times (on 429, 5xx, malformed JSON, dropped connections, bodies cut short and answers slower than an overall
 deadline), stops with a resume time when the server asks for a long wait, and keeps every definitive answer
-in an on-disk cache so an interrupted run resumes without fetching anything twice."""
+in an on-disk cache so an interrupted run resumes without fetching anything twice.
+
+The cache is requests-cache's storage (its CachedResponse written as one JSON file per answer), not its
+CachedSession: CachedSession stores an answer inside send(), reading the whole body there, before the retry
+loop below has read it against the deadline and checked that it parses, so it would cache cut-short or
+malformed answers and let a trickling body run past the deadline. Files are written atomically, here.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +17,7 @@ import hashlib
 import http.client
 import json
 import math
-import os
 import random
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,9 +25,13 @@ from pathlib import Path
 
 import requests
 import urllib3.exceptions
+from requests.cookies import RequestsCookieJar
 from requests.structures import CaseInsensitiveDict
+from requests_cache import BaseCache, CachedResponse
+from requests_cache.backends.filesystem import FileDict
 
 from helpers import paths
+from helpers.data import atomic
 from helpers.errors import UserError
 
 DEFAULT_CACHE = paths.DATA / ".cache" / "collect"
@@ -60,8 +68,8 @@ class ServerAsksToWait(BaseException):
 
     def __init__(self, url: str, wait_s: float, now: float):
         self.url, self.wait_s = url, wait_s
-        self.until = dt.datetime.fromtimestamp(math.ceil((now + wait_s) / 60) * 60, dt.timezone.utc)
-        self.today = dt.datetime.fromtimestamp(now, dt.timezone.utc).date()
+        self.until = dt.datetime.fromtimestamp(math.ceil((now + wait_s) / 60) * 60, dt.UTC)
+        self.today = dt.datetime.fromtimestamp(now, dt.UTC).date()
         super().__init__(self.describe())
 
     def describe(self) -> str:
@@ -86,12 +94,21 @@ class Stats:
                 "waited_s": round(self.waited_s, 3), "statuses": {str(k): v for k, v in sorted(self.statuses.items())}}
 
 
+class _AtomicFiles(FileDict):
+    """requests-cache's one-file-per-answer storage, each file written atomically (a kill never leaves half)."""
+
+    def __setitem__(self, key: str, value: CachedResponse) -> None:
+        atomic.write_text(self.cache_dir / f"{key}{self.extension}", self.serialize(value))
+
+
 class RequestCache:
     """One JSON file per answered GET, keyed by the full URL (with its query) and whether it was authenticated."""
 
     def __init__(self, folder: Path, max_age_s: float | None = None):
         self.folder = Path(folder)
         self.max_age_s = max_age_s
+        self.store = BaseCache(cache_name=str(self.folder))
+        self.store.responses = _AtomicFiles(self.folder, serializer="json", decode_content=True)
 
     @staticmethod
     def key(method: str, url: str, authenticated: bool) -> str:
@@ -99,30 +116,23 @@ class RequestCache:
         raw = f"{method.upper()} {url} auth={int(authenticated)}"
         return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
-    def _path(self, key: str) -> Path:
-        return self.folder / key[:2] / f"{key}.json"
-
-    def get(self, key: str) -> dict | None:
+    def get(self, key: str) -> CachedResponse | None:
         """The stored answer, or None when absent, unreadable or older than max_age_s."""
-        path = self._path(key)
-        try:
-            entry = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        if self.max_age_s is not None:
-            fetched = dt.datetime.fromisoformat(entry["fetched_at"])
-            if (dt.datetime.now(dt.timezone.utc) - fetched).total_seconds() > self.max_age_s:
-                return None
-        return entry
+        resp = self.store.get_response(key)
+        if resp is None or self.max_age_s is None:
+            return resp
+        age = (dt.datetime.now(dt.UTC) - resp.created_at).total_seconds()
+        return None if age > self.max_age_s else resp
 
-    def put(self, key: str, entry: dict) -> None:
-        """Store an answer atomically, so a kill mid-write never leaves a broken entry."""
-        path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(entry, fh)
-        os.replace(tmp, path)
+    def put(self, key: str, resp: requests.Response, fetched_at: dt.datetime) -> CachedResponse:
+        """Store an answer: its status, URL, body and the kept headers; no request header, cookie or credential."""
+        cached = CachedResponse.from_response(resp)
+        cached.created_at = fetched_at
+        cached.headers = CaseInsensitiveDict({h: resp.headers[h] for h in KEPT_HEADERS if h in resp.headers})
+        cached.cookies = RequestsCookieJar()
+        cached.request.headers = CaseInsensitiveDict()
+        self.store.responses[key] = cached
+        return cached
 
 
 def _parse_reset(value: str, now: float) -> float | None:
@@ -143,7 +153,7 @@ def _parse_reset(value: str, now: float) -> float | None:
         except (TypeError, ValueError):
             return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.timezone.utc)
+        when = when.replace(tzinfo=dt.UTC)
     return when.timestamp() - now
 
 
@@ -180,21 +190,6 @@ def _is_json(resp: requests.Response) -> bool:
     except ValueError:
         return False
     return True
-
-
-def _from_entry(entry: dict, method: str) -> requests.Response:
-    """Rebuild a requests.Response from a cache entry."""
-    resp = requests.Response()
-    resp.status_code = entry["status"]
-    resp.reason = "OK (from cache)" if entry["status"] == 200 else "from cache"
-    resp._content = entry["body"].encode("utf-8")
-    resp.encoding = "utf-8"
-    resp.headers = CaseInsensitiveDict(entry.get("headers", {}))
-    resp.url = entry["url"]
-    resp.request = requests.Request(method, entry["url"]).prepare()
-    resp.from_cache = True  # type: ignore[attr-defined]
-    resp.fetched_at = entry["fetched_at"]  # type: ignore[attr-defined]
-    return resp
 
 
 class PoliteSession(requests.Session):
@@ -239,19 +234,16 @@ class PoliteSession(requests.Session):
         authenticated = any(k.lower() == "authorization" for k in merged)
         full_url = requests.Request(method, url, params=params).prepare().url
         key = self.cache.key(method, full_url, authenticated) if self.cache and method.upper() == "GET" else None
-        if key and (entry := self.cache.get(key)) is not None:
+        if key and (cached := self.cache.get(key)) is not None:
             self.stats.from_cache += 1
-            self.last_fetched_at = entry["fetched_at"]
-            return _from_entry(entry, method)
+            self.last_fetched_at = cached.created_at.isoformat()
+            return cached
         resp, pause = self._send(method, url, params, headers, timeout or self.timeout, **kwargs)
-        fetched_at = dt.datetime.now(dt.timezone.utc).isoformat()
         resp.from_cache = False  # type: ignore[attr-defined]
-        resp.fetched_at = fetched_at  # type: ignore[attr-defined]
-        self.last_fetched_at = fetched_at
+        fetched_at = dt.datetime.now(dt.UTC)
+        self.last_fetched_at = fetched_at.isoformat()
         if key and resp.status_code in CACHEABLE and _is_json(resp):
-            kept = {h: resp.headers[h] for h in KEPT_HEADERS if h in resp.headers}
-            self.cache.put(key, {"url": full_url, "status": resp.status_code, "headers": kept,
-                                 "body": resp.content.decode("utf-8", errors="replace"), "fetched_at": fetched_at})
+            self.cache.put(key, resp, fetched_at)
         if pause is not None:  # the answer is good and now cached; the wait before the next one is too long
             raise pause
         return resp
@@ -276,29 +268,38 @@ class PoliteSession(requests.Session):
                 if attempt < self.max_retries:
                     self._sleep(self.backoff(attempt))
                 continue
-            now = self.now()
-            wait = rate_limit_wait(resp.headers, now)
-            retry = resp.status_code in RETRYABLE or (resp.status_code == 200 and not _is_json(resp))
-            asked = retry_after(resp.headers, now)
-            too_long = asked is not None and asked > self.longest_wait_s
-            if not retry:
-                if too_long or (wait and wait > self.max_wait):
-                    return resp, ServerAsksToWait(url, wait, now)
-                if wait:  # the window is used up: pause before the next request, not after a failure
-                    self._sleep(wait)
-                return resp, None
-            if too_long:  # retrying sooner would only be refused again
-                raise ServerAsksToWait(url, asked, now)
-            if attempt == self.max_retries:
-                break
-            pause = wait if resp.status_code == 429 and wait is not None else self.backoff(attempt)
-            if pause > self.max_wait:
-                raise ServerAsksToWait(url, pause, now)
-            self._sleep(pause)
+            if not (resp.status_code in RETRYABLE or (resp.status_code == 200 and not _is_json(resp))):
+                return resp, self._after_answer(resp, url)
+            self._before_retry(resp, url, attempt)
         if resp is None:
             raise CollectError(f"{url}: no complete answer after {self.max_retries + 1} tries (the last: {failure}); "
                                "run again later to continue")
         return resp, None
+
+    def _after_answer(self, resp: requests.Response, url: str) -> ServerAsksToWait | None:
+        """After a good answer: pause as the rate-limit headers ask, or return the pause too long to sleep."""
+        now = self.now()
+        wait = rate_limit_wait(resp.headers, now)
+        asked = retry_after(resp.headers, now)
+        if (asked is not None and asked > self.longest_wait_s) or (wait and wait > self.max_wait):
+            return ServerAsksToWait(url, wait, now)
+        if wait:  # the window is used up: pause before the next request, not after a failure
+            self._sleep(wait)
+        return None
+
+    def _before_retry(self, resp: requests.Response, url: str, attempt: int) -> None:
+        """Before retrying a failed answer: wait as a 429 asks, else back off; stop when the wait is too long."""
+        now = self.now()
+        asked = retry_after(resp.headers, now)
+        if asked is not None and asked > self.longest_wait_s:  # retrying sooner would only be refused again
+            raise ServerAsksToWait(url, asked, now)
+        if attempt == self.max_retries:
+            return
+        wait = rate_limit_wait(resp.headers, now)
+        pause = wait if resp.status_code == 429 and wait is not None else self.backoff(attempt)
+        if pause > self.max_wait:
+            raise ServerAsksToWait(url, pause, now)
+        self._sleep(pause)
 
     def _try(self, method, url, params, headers, timeout, **kwargs) -> requests.Response:
         """One try: send, then read the whole body before the overall deadline (a timeout is per read only)."""
