@@ -5,18 +5,22 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-import snscrape.base
-import snscrape.modules.mastodon as sm
-import snscrape.modules.reddit as sr
-import snscrape.modules.telegram as st
-import snscrape.modules.twitter as stw
 
-from helpers import cli
-from helpers.data import dataset
-from helpers.collect import cohort, snscrape as snscrape_module
-from helpers.replay import server as replay
+pytest.importorskip("snscrape", reason='snscrape is an optional extra, not installed (pip install ".[snscrape]")')
 
-WHEN = dt.datetime(2025, 5, 1, 12, tzinfo=dt.timezone.utc)
+import snscrape.base  # noqa: E402 - after the skip: snscrape is optional
+import snscrape.modules.mastodon as sm  # noqa: E402
+import snscrape.modules.reddit as sr  # noqa: E402
+import snscrape.modules.telegram as st  # noqa: E402
+import snscrape.modules.twitter as stw  # noqa: E402
+
+from helpers import cli  # noqa: E402
+from helpers.collect import cohort  # noqa: E402
+from helpers.collect import snscrape as snscrape_module  # noqa: E402
+from helpers.data import dataset  # noqa: E402
+from helpers.replay import server as replay  # noqa: E402
+
+WHEN = dt.datetime(2025, 5, 1, 12, tzinfo=dt.UTC)
 
 
 def _fail(*args, **kwargs):

@@ -25,10 +25,26 @@ X_SENTENCE = ("snscrape's X/Twitter module has not worked since X closed its API
 PLATFORMS = {"mastodon": "mastodon", "reddit": "reddit", "telegram": "telegram", "twitter": "x"}
 ACCOUNT_MODULES = ("mastodon-profile", "reddit-user", "telegram-channel")
 HINTS = {"reddit": " (snscrape reads Reddit through Pushshift, which closed public access in 2023)"}
+MISSING_SENTENCE = ("snscrape is not installed; install it with `pip install \".[snscrape]\"` (its X/Twitter module "
+                    "has not worked since 2023, so for X download your X archive and run `python -m helpers ingest` "
+                    "on it).")
 
 
 class ScrapeFailed(UserError):
     """snscrape could not give what was asked; the message says what failed, in one sentence."""
+
+
+class SnscrapeMissing(UserError):
+    """snscrape, an optional extra, is not installed (not a ScrapeFailed: X's sentence must not hide it)."""
+
+
+def require_snscrape() -> None:
+    """Import snscrape and every scraper module, or say in one sentence how to install it."""
+    try:
+        import snscrape.base  # noqa: F401
+        import snscrape.modules  # noqa: F401 - importing registers every scraper class
+    except ImportError:
+        raise SnscrapeMissing(MISSING_SENTENCE) from None
 
 
 @contextlib.contextmanager
@@ -47,8 +63,8 @@ def quiet() -> Iterator[None]:
 
 def scraper_class(module: str) -> type:
     """The snscrape scraper class named `module` (e.g. mastodon-profile), imported lazily."""
+    require_snscrape()
     import snscrape.base
-    import snscrape.modules  # noqa: F401 - importing registers every scraper class
 
     def subclasses(cls: type) -> Iterator[type]:
         for sub in cls.__subclasses__():
@@ -150,7 +166,7 @@ class TargetCache:
 
 def _scrape(cls: type, target: str, platform: str, max_items: int, retries: int, progress: bool) -> dict:
     """Scrape one target into account and posts rows."""
-    observed = dt.datetime.now(dt.timezone.utc).isoformat()
+    observed = dt.datetime.now(dt.UTC).isoformat()
     scraper = cls(target, retries=retries)
     items = []
     with bar(max_items, target, progress, unit="post") as pbar:
@@ -180,6 +196,7 @@ def _check_x(cls: type, module: str, target: str, retries: int) -> None:
 def collect(module: str, targets: list[str], *, max_items: int = 100, retries: int = 3, progress: bool = True,
             cache_dir: Path | None = DEFAULT_CACHE) -> Cohort:
     """Scrape each target with one snscrape module; failures are named, never shown as tracebacks."""
+    require_snscrape()
     family = module.split("-", 1)[0]
     platform = PLATFORMS.get(family, family)
     if family == "twitter":
