@@ -22,7 +22,6 @@ def project_root() -> Path:
 ROOT = project_root()
 DATA = ROOT / "data"
 PROCESSED = DATA / "processed"
-RAW = DATA / "raw"
 SAMPLE_CONFIG_DIR = DATA / "sample"
 NOTEBOOKS = ROOT / "notebooks"
 REPORTS = ROOT / "reports"

@@ -49,19 +49,6 @@ def account_engagement(accounts: pd.DataFrame, posts: pd.DataFrame, min_posts: i
     return out.reset_index(drop=True)
 
 
-def tier_table(per_account: pd.DataFrame) -> pd.DataFrame:
-    """Median engagement per post, per follower and per impression, by follower tier, with n."""
-    g = per_account.groupby("tier", observed=True)
-    return pd.DataFrame({
-        "accounts": g.size(),
-        "median_followers": g["followers_count"].median(),
-        "median_engagement_per_post": g["engagement_per_post"].median(),
-        "median_engagement_per_follower_pct": 100 * g["engagement_per_follower"].median(),
-        "median_engagement_per_impression_pct": 100 * g["engagement_per_impression"].median(),
-        "accounts_with_impressions": g["engagement_per_impression"].count(),
-    })
-
-
 def median_ci(values: pd.Series, n_boot: int = 2000, seed: int = 0) -> tuple[float, float, float, int]:
     """Median with a percentile-bootstrap 95% CI and n (NaN interval below 3 values)."""
     from scipy import stats

@@ -21,9 +21,9 @@ from helpers.collect.cohort import REPEATED, AccountData, Cohort, Options, bar, 
 from helpers.collect.http import USER_AGENT, CollectError, PoliteSession, ServerAsksToWait
 
 ENV_BASE_URL = "QVQ_MASTODON_BASE_URL"
-ENV_TOKEN = "MASTODON_ACCESS_TOKEN"
 PAGE_ACCOUNTS, PAGE_STATUSES = 80, 40  # the largest pages the API allows
 DEFAULT_AVATAR = "/avatars/original/missing.png"
+DEFAULT_OPTIONS = Options()  # frozen: one shared default is safe
 
 
 def split_acct(acct: str) -> tuple[str, str]:
@@ -229,7 +229,7 @@ class Collector:
 
 
 def collect(accts: list[str], *, session: PoliteSession, base: str | None = None, token: str | None = None,
-            options: Options = Options()) -> Cohort:
+            options: Options = DEFAULT_OPTIONS) -> Cohort:
     """Collect a cohort of user@instance accounts; Ctrl-C returns the complete accounts collected so far."""
     for acct in accts:
         split_acct(acct)

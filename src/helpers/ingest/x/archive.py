@@ -33,24 +33,14 @@ def detect(path: Path) -> bool:
         return False
 
 
-def _shown(path: Path, root: Path) -> str:
-    """How to name a file to the user (the pipeline turns a zip's extraction folder back into the zip's path)."""
-    return str(path)
-
-
-def _label(root: Path) -> str:
-    """How to name the archive itself to the user."""
-    return str(root)
-
-
 def _add(result: ReadResult, table: str, rows: int) -> None:
     """Count rows read for a table (several archives may be read in one call)."""
     result.read_counts[table] = result.read_counts.get(table, 0) + rows
 
 
-def _one_record(path: Path, root: Path, name: str, result: ReadResult, table: str | None) -> dict:
+def _one_record(path: Path, name: str, result: ReadResult, table: str | None) -> dict:
     """The record of a one-record file (account.js, profile.js); with a table, every other row is rejected."""
-    shown = _shown(path, root)
+    shown = str(path)
     rows = files.rows_of(files.load(path, shown), shown)
     found: dict = {}
     for i, row in enumerate(rows):
@@ -68,12 +58,12 @@ def _one_record(path: Path, root: Path, name: str, result: ReadResult, table: st
     return found
 
 
-def _manifest(folder: Path, root: Path) -> tuple[dict, pd.Timestamp | None]:
+def _manifest(folder: Path) -> tuple[dict, pd.Timestamp | None]:
     """The archive's userInfo and its generation time (None when there is no manifest.js)."""
     path = folder / "manifest.js"
     if not path.is_file():
         return {}, None
-    shown = _shown(path, root)
+    shown = str(path)
     value = files.load(path, shown)
     if not isinstance(value, dict):
         raise InputError(shown, None, "does not hold the archive manifest object", files.REDOWNLOAD)
@@ -89,11 +79,11 @@ def _manifest(folder: Path, root: Path) -> tuple[dict, pd.Timestamp | None]:
 def _account(folder: Path, root: Path, user: dict, observed: pd.Timestamp, result: ReadResult) -> dict:
     """The focal account row from account.js and profile.js (or the manifest's userInfo)."""
     single = files.allowed(folder)
-    account = _one_record(single["account.js"], root, "account", result, "accounts") if "account.js" in single else {}
-    profile = _one_record(single["profile.js"], root, "profile", result, None) if "profile.js" in single else {}
+    account = _one_record(single["account.js"], "account", result, "accounts") if "account.js" in single else {}
+    profile = _one_record(single["profile.js"], "profile", result, None) if "profile.js" in single else {}
     account_id = account.get("accountId") or user.get("accountId")
     if not (isinstance(account_id, (str, int)) and str(account_id).strip().isdigit()):
-        raise InputError(_label(root), None, "names no account: neither data/account.js nor data/manifest.js "
+        raise InputError(str(root), None, "names no account: neither data/account.js nor data/manifest.js "
                          "gives an accountId", "Give the whole archive folder or zip as X delivered it.")
     if not account:
         _add(result, "accounts", 1)  # the row comes from the manifest alone
@@ -117,9 +107,9 @@ def _string(value: object) -> str | None:
     return xv.text(value) if isinstance(value, str) and value.strip() else None
 
 
-def _ids(path: Path, root: Path, name: str, table: str, result: ReadResult) -> list[str]:
+def _ids(path: Path, name: str, table: str, result: ReadResult) -> list[str]:
     """The account ids listed in follower.js or following.js; unusable and repeated rows are rejected."""
-    shown = _shown(path, root)
+    shown = str(path)
     rows = files.rows_of(files.load(path, shown), shown)
     _add(result, table, len(rows))
     ids: dict[str, int] = {}
@@ -137,17 +127,17 @@ def _ids(path: Path, root: Path, name: str, table: str, result: ReadResult) -> l
     return list(ids)
 
 
-def _network(folder: Path, root: Path, focal: str, observed: pd.Timestamp, result: ReadResult) -> dict:
+def _network(folder: Path, focal: str, observed: pd.Timestamp, result: ReadResult) -> dict:
     """The followers and following tables (bare ids; followed_back from following.js, unknown without it)."""
     single = files.allowed(folder)
     out = {}
     following = None
     if "following.js" in single:
-        following = _ids(single["following.js"], root, "following", "following", result)
+        following = _ids(single["following.js"], "following", "following", result)
         out["following"] = pd.DataFrame({"account_id": focal, "followed_id": following, "platform": "x",
                                          "observed_at": observed})
     if "follower.js" in single:
-        followers = _ids(single["follower.js"], root, "follower", "followers", result)
+        followers = _ids(single["follower.js"], "follower", "followers", result)
         known = set(following or [])
         back = [f in known if following is not None else None for f in followers]
         out["followers"] = pd.DataFrame({"account_id": focal, "follower_id": followers, "platform": "x",
@@ -158,20 +148,20 @@ def _network(folder: Path, root: Path, focal: str, observed: pd.Timestamp, resul
 
 def _read_one(root: Path, folder: Path, ctx: Context, result: ReadResult) -> dict[str, pd.DataFrame]:
     """All tables of one archive (its data folder inside root)."""
-    user, generated = _manifest(folder, root)
+    user, generated = _manifest(folder)
     observed = generated or ctx.observed_at
     account = _account(folder, root, user, observed, result)
     focal = account["account_id"]
     tables = {"accounts": pd.DataFrame([account])}
     parts = []
     for path in files.tweet_files(folder):
-        shown = _shown(path, root)
+        shown = str(path)
         posts = tweets.read_file(path, shown, result)
         _add(result, "posts", posts.rows)
         parts.append(posts)
     if parts:
         tables["posts"] = tweets.finish(parts, focal, observed)
-    tables.update(_network(folder, root, focal, observed, result))
+    tables.update(_network(folder, focal, observed, result))
     if "followers" in tables and generated is not None:
         tables["follower_counts"] = pd.DataFrame([{
             "account_id": focal, "date": generated.tz_convert("UTC").tz_localize(None).normalize(),
@@ -187,7 +177,7 @@ def read(paths: list[Path], ctx: Context) -> ReadResult:
     for root in map(Path, paths):
         folders = files.data_dirs(root)
         if not folders:
-            raise InputError(_label(root), None, "holds no X archive data folder (data/manifest.js, "
+            raise InputError(str(root), None, "holds no X archive data folder (data/manifest.js, "
                              "data/account.js or data/tweets.js)", "Give the archive zip or the folder it unpacks to.")
         for folder in folders:  # several archives side by side are all read; the pipeline rejects repeats
             for table, frame in _read_one(root, folder, ctx, result).items():
@@ -198,4 +188,5 @@ def read(paths: list[Path], ctx: Context) -> ReadResult:
 
 def inputs(root: Path) -> list[Path]:
     """The files this reader opens (its allow-list), for the manifest; no other file is touched."""
-    return [p for folder in files.data_dirs(root) for p in [*files.tweet_files(folder), *files.allowed(folder).values()]]
+    return [p for folder in files.data_dirs(root)
+            for p in [*files.tweet_files(folder), *files.allowed(folder).values()]]
