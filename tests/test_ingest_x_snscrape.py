@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import snscrape.modules.twitter as st
 
 from helpers.data import schemas
 from helpers.errors import InputError
 from helpers.ingest.x import snscrape_jsonl
 from helpers.ingest.common.base import Context, ReadResult
+
+st = pytest.importorskip("snscrape.modules.twitter", reason="snscrape is an optional extra (pip install '.[snscrape]')")
 
 FIXTURE = Path(__file__).parent / "fixtures" / "x" / "snscrape" / "user_timeline.snscrape.jsonl"
 UTC = dt.timezone.utc
