@@ -14,11 +14,11 @@ import argparse
 import random
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from helpers.ingest.web import access_log
 from helpers.ingest.common.base import Context
+from helpers.ingest.web import access_log
 
 AGENTS = ["Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36",
           "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15",
@@ -36,7 +36,7 @@ def generate(path: Path, size_mb: int, seed: int = 1) -> int:
     """Write a synthetic combined log of about size_mb MB; return its line count."""
     rng = random.Random(seed)
     target, written, lines = size_mb * 1024 * 1024, 0, 0
-    clock = datetime(2025, 1, 1, tzinfo=timezone.utc)
+    clock = datetime(2025, 1, 1, tzinfo=UTC)
     with open(path, "w", encoding="utf-8") as fh:
         while written < target:
             chunk = []

@@ -23,7 +23,6 @@ import resource
 import subprocess
 import sys
 import time
-
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -44,7 +43,7 @@ def _vocabulary(rng: np.random.Generator, size: int = 3000) -> np.ndarray:
     """Made-up words of two or three syllables."""
     parts = rng.choice(SYLLABLES, (size, 3))
     cut = rng.integers(2, 4, size)
-    return np.array(["".join(p[:c]) for p, c in zip(parts, cut)], dtype=object)
+    return np.array(["".join(p[:c]) for p, c in zip(parts, cut, strict=False)], dtype=object)
 
 
 def _bios(rng: np.random.Generator, n: int) -> np.ndarray:
@@ -54,7 +53,7 @@ def _bios(rng: np.random.Generator, n: int) -> np.ndarray:
     topical = rng.random(n) < 0.25
     words[topical, 0] = np.asarray(TOPIC, dtype=object)[rng.integers(0, len(TOPIC), topical.sum())]
     length = rng.integers(3, 10, n)
-    joined = np.array([" ".join(w[:k]) for w, k in zip(words, length)], dtype=object)
+    joined = np.array([" ".join(w[:k]) for w, k in zip(words, length, strict=False)], dtype=object)
     joined[rng.random(n) < 0.1] = ""
     return joined
 
@@ -144,9 +143,9 @@ def run_baseline(rows: int, accounts: int) -> dict:
     interests, params = _interests(), RelevanceParams()
     pattern, places = term_pattern(interests.terms), term_pattern(list(interests.places))
     own = {a: g["text"].tolist() for a, g in tables["posts"].groupby("account_id")}
-    for a, bio in zip(tables["accounts"]["account_id"], tables["accounts"]["bio"]):
+    for a, bio in zip(tables["accounts"]["account_id"], tables["accounts"]["bio"], strict=False):
         own.setdefault(a, []).append(bio)
-    engaged = set(zip(tables["interactions"]["account_id"], tables["interactions"]["actor_id"]))
+    engaged = set(zip(tables["interactions"]["account_id"], tables["interactions"]["actor_id"], strict=False))
     started = time.perf_counter()
     vectorizer = fit_vectorizer([t for v in own.values() for t in v], f["bio"].unique())
     centroids = {a: centroid(vectorizer, t) for a, t in own.items()}
@@ -155,7 +154,7 @@ def run_baseline(rows: int, accounts: int) -> dict:
     def likelihood(handle: str) -> float:
         """BotometerLite's screen-name likelihood of one handle."""
         codes = [index.get(c, OTHER) for c in handle.lower()]
-        pairs = [a * SYMBOLS + b for a, b in zip(codes, codes[1:])]
+        pairs = [a * SYMBOLS + b for a, b in zip(codes, codes[1:], strict=False)]
         return float(np.exp(np.mean(model.bigram_log_probs[pairs]))) if pairs else np.nan
 
     def row_scores(r: pd.Series) -> pd.Series:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from helpers.data import dataset
 from helpers.collect import bluesky, cohort
-from helpers.replay import server as replay
 from helpers.collect.http import PoliteSession
+from helpers.data import dataset
+from helpers.replay import server as replay
 
 OPTIONS = cohort.Options(followers_sample=50, posts=30, progress=False)
 NOW = 1_750_000_000.0  # 2025-06-15 15:06:40 UTC: the frozen wall clock of server and client where waits matter
@@ -108,7 +108,7 @@ def test_posts_have_counts_and_reposts_have_none(run):
         assert len(data.posts) == min(30, len(member.posts))  # a pinned post counts only in its place in time
         kinds = [r["kind"] for r in data.posts]
         assert kinds == [p.kind for p in member.posts[:30]]
-        for row, post in zip(data.posts, member.posts):
+        for row, post in zip(data.posts, member.posts, strict=False):
             if post.kind == "repost":
                 assert row.get("likes") is None and row["post_id"].split("/")[-2] == "app.bsky.feed.repost"
             else:

@@ -11,9 +11,9 @@ import sys
 import pytest
 
 from helpers import cli
+from helpers.commands import collect as collect_cmd
 from helpers.data import dataset
 from helpers.replay import server as replay
-from helpers.commands import collect as collect_cmd
 
 
 def _parser_of(*names: str):

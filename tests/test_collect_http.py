@@ -11,8 +11,8 @@ import pytest
 from requests.structures import CaseInsensitiveDict
 
 from helpers.collect import http
-from helpers.replay import server as replay
 from helpers.collect.http import CollectError, PoliteSession, RequestCache, rate_limit_wait
+from helpers.replay import server as replay
 
 NOW = 1_750_000_000.0  # 2025-06-15 15:06:40 UTC
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from helpers.data import dataset
 from helpers.collect import cohort, mastodon
-from helpers.replay import server as replay
 from helpers.collect.http import PoliteSession
+from helpers.data import dataset
+from helpers.replay import server as replay
 from helpers.replay.data import LOCAL_DOMAIN
 
 OPTIONS = cohort.Options(followers_sample=50, posts=30, progress=False)
@@ -96,7 +96,7 @@ def test_statuses_keep_their_counts_and_boosts_have_none(run):
     for d in result.collected:
         member = server.world.member_by(d.account["account_id"])
         assert [r["kind"] for r in d.posts] == [p.kind for p in member.posts[:30]]
-        for row, post in zip(d.posts, member.posts):
+        for row, post in zip(d.posts, member.posts, strict=False):
             if post.kind == "repost":
                 assert row.get("likes") is None and row["post_id"].endswith("/activity")
             else:

@@ -14,7 +14,8 @@ import pandas as pd
 import pytest
 
 from helpers import cli
-from helpers.data import dataset, folder as dataset_folder
+from helpers.data import dataset
+from helpers.data import folder as dataset_folder
 from helpers.errors import DatasetError
 
 FIXTURE = Path(__file__).parent / "fixtures" / "mastodon_follows" / "following_accounts.csv"

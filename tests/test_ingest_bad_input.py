@@ -17,8 +17,8 @@ import pytest
 
 from helpers import cli
 from helpers.ingest import registry
-from helpers.ingest.x import twitter_users
 from helpers.ingest.common.base import Context
+from helpers.ingest.x import twitter_users
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BIG = "x" * 200_000  # longer than the csv module's limit of 131,072 characters
@@ -75,7 +75,7 @@ FIXTURE_CASES = {  # readers whose header comes from a fixture; the long field s
 
 def _reader(fmt: str):
     """The reader module of a format id."""
-    return next(m for m in registry.readers() if m.FORMAT == fmt)
+    return next(m for m in registry.readers() if fmt == m.FORMAT)
 
 
 @pytest.mark.parametrize("fmt", [*LONG_FIELD_CASES, *FIXTURE_CASES])
@@ -214,7 +214,7 @@ def test_every_reader_says_in_words_what_it_reads() -> None:
     readers = registry.readers()
     assert len(readers) >= 16
     labels = [getattr(m, "LABEL", None) for m in readers]
-    assert all(isinstance(label, str) and label.strip() for label in labels), dict(zip(readers, labels))
+    assert all(isinstance(label, str) and label.strip() for label in labels), dict(zip(readers, labels, strict=False))
     assert len(set(labels)) == len(labels)
     sentence = registry.supported_sentence()
     assert all(label in sentence for label in labels)

@@ -227,4 +227,4 @@ def test_a_zipped_export_with_a_bom_utf16_file_is_read(tmp_path):
     archive = shutil.make_archive(str(tmp_path / "export"), "zip", folder)
     _, entries = ingest([archive], tmp_path / "ds", progress=False)
     assert entries[0]["tables"]["followers"]["kept"] == 3 and entries[0]["tables"]["posts"]["kept"] == 2
-    assert codecs.BOM_UTF16_LE == (FIXTURES / "Connections_2018_utf16_tabs.csv").read_bytes()[:2]
+    assert (FIXTURES / "Connections_2018_utf16_tabs.csv").read_bytes()[:2] == codecs.BOM_UTF16_LE

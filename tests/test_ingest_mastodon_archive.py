@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from helpers.data import schemas
 from helpers.errors import InputError
-from helpers.ingest.mastodon import archive as reader
 from helpers.ingest.common.base import Context, ReadResult
+from helpers.ingest.mastodon import archive as reader
 from helpers.ingest.pipeline import ingest
 
 FIXTURES = Path(__file__).parent / "fixtures" / "mastodon_archive"

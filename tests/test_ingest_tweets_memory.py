@@ -10,12 +10,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from test_ingest_x_archive import read_both_ways
 
-from helpers.ingest.x import archive_arrow as arrow
-from helpers.ingest.x import archive_tweets as tweets
+from helpers.ingest.common.base import Context
 from helpers.ingest.x import archive as x_archive
-from helpers.ingest.common.base import Context, ReadResult
+from helpers.ingest.x import archive_arrow as arrow
+from test_ingest_x_archive import read_both_ways
 
 
 def _tweet(i: int) -> dict:

@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 from helpers.data import dataset
-from helpers.ingest.x import twitter_users
 from helpers.ingest.common.base import Context
 from helpers.ingest.pipeline import ingest
+from helpers.ingest.x import twitter_users
 
 HEADER = ("id,name,screen_name,statuses_count,followers_count,friends_count,favourites_count,listed_count,"
           "created_at,url,lang,location,default_profile,default_profile_image,verified,description,updated,"

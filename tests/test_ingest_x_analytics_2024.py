@@ -10,8 +10,9 @@ import pytest
 
 from helpers.data import schemas
 from helpers.errors import InputError
-from helpers.ingest.x import analytics_2024 as x_analytics_2024, analytics_legacy as x_analytics_legacy
 from helpers.ingest.common.base import Context, ReadResult
+from helpers.ingest.x import analytics_2024 as x_analytics_2024
+from helpers.ingest.x import analytics_legacy as x_analytics_legacy
 
 FIXTURES = Path(__file__).parent / "fixtures" / "x" / "analytics_2024"
 CONTENT = FIXTURES / "account_analytics_content_2025-02-15_2025-02-21.csv"

@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 
 from helpers.data import schemas
 from helpers.errors import InputError
-from helpers.ingest.x import archive_tweets as tweets
-from helpers.ingest.x import archive as x_archive
 from helpers.ingest.common.base import Context, ReadResult
+from helpers.ingest.x import archive as x_archive
+from helpers.ingest.x import archive_tweets as tweets
 
 FIXTURES = Path(__file__).parent / "fixtures" / "x"
 ALLOWED = {"manifest.js", "account.js", "profile.js", "follower.js", "following.js", "tweets.js", "tweet.js",

@@ -20,14 +20,20 @@ from hypothesis import strategies as st
 
 from helpers.data import schemas
 from helpers.errors import InputError
+from helpers.ingest.common.base import Context, ReadResult
+from helpers.ingest.x import (
+    analytics_2024 as x_analytics_2024,
+)
+from helpers.ingest.x import (
+    analytics_legacy as x_analytics_legacy,
+)
+from helpers.ingest.x import (
+    archive as x_archive,
+)
 from helpers.ingest.x import (
     snscrape_jsonl,
     twarc,
-    analytics_2024 as x_analytics_2024,
-    analytics_legacy as x_analytics_legacy,
-    archive as x_archive,
 )
-from helpers.ingest.common.base import Context, ReadResult
 
 FIXTURES = Path(__file__).parent / "fixtures" / "x"
 CHECKS = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture]

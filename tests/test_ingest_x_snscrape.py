@@ -11,13 +11,13 @@ import pytest
 
 from helpers.data import schemas
 from helpers.errors import InputError
-from helpers.ingest.x import snscrape_jsonl
 from helpers.ingest.common.base import Context, ReadResult
+from helpers.ingest.x import snscrape_jsonl
 
 st = pytest.importorskip("snscrape.modules.twitter", reason="snscrape is an optional extra (pip install '.[snscrape]')")
 
 FIXTURE = Path(__file__).parent / "fixtures" / "x" / "snscrape" / "user_timeline.snscrape.jsonl"
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def _balanced(result: ReadResult) -> None:

@@ -10,8 +10,8 @@ import pytest
 
 from helpers.data import schemas
 from helpers.errors import InputError
-from helpers.ingest.x import snscrape_jsonl, twarc
 from helpers.ingest.common.base import Context, ReadResult
+from helpers.ingest.x import snscrape_jsonl, twarc
 
 FIXTURES = Path(__file__).parent / "fixtures" / "x" / "twarc"
 TIMELINE = FIXTURES / "timeline.twarc2.jsonl"

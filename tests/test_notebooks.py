@@ -8,8 +8,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers.hypotheses import registry
 from helpers import paths
+from helpers.hypotheses import registry
 from helpers.reports.run import run_analyses
 from helpers.simulate import build_sample, load_config
 

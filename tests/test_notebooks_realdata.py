@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from helpers.hypotheses import registry
 from helpers import paths
+from helpers.hypotheses import registry
 from realdata_runs import FAILED_MARK, MIXES, TRAFFIC, Runs, check_ran_to_the_end, check_results_say_why, folders
 
 pytestmark = [pytest.mark.realdata, pytest.mark.slow]

@@ -9,8 +9,8 @@ import nbformat
 import pytest
 
 import helpers.reports.run as runner
-from helpers.hypotheses import record, registry
 from helpers import paths
+from helpers.hypotheses import record, registry
 from helpers.reports.run import NotebooksFailed, run_analyses
 from helpers.simulate import build_sample, load_config
 

@@ -57,7 +57,7 @@ def test_dominance_weights_equal_squared_betas_for_independent_predictors():
     df = _frame(3000, 2, coefs)
     var_y = 1 + sum(b**2 for b in coefs.values())
     res = dominance_analysis(df, "y", list(coefs), n_boot=100)
-    for est, b in zip(res, coefs.values()):
+    for est, b in zip(res, coefs.values(), strict=False):
         assert est.covers(b**2 / var_y)
 
 

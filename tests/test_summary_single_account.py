@@ -9,9 +9,9 @@ import pandas as pd
 import papermill
 import pytest
 
+from helpers import paths
 from helpers.data import dataset, schemas
 from helpers.hypotheses import registry
-from helpers import paths
 
 
 @pytest.fixture(scope="module")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from helpers.ingest.web.channels import classify, host_of, is_social
 from helpers.data.vocabulary import CHANNELS
+from helpers.ingest.web.channels import classify, host_of, is_social
 
 CASES = [
     # (source, medium, referrer, group) -> channel

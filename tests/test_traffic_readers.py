@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 from helpers.data import dataset
-from helpers.ingest.web import access_log, ga4_csv, jetpack_csv, matomo_csv, ua_csv
 from helpers.ingest import registry
 from helpers.ingest.pipeline import ingest
+from helpers.ingest.web import access_log, ga4_csv, jetpack_csv, matomo_csv, ua_csv
 
 
 def run(tmp_path: Path, *inputs: Path, **options) -> dataset.Dataset:

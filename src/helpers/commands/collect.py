@@ -8,8 +8,8 @@ import os
 import sys
 from pathlib import Path
 
-from helpers.data import dataset
 from helpers import paths
+from helpers.data import dataset
 from helpers.errors import UserError
 
 EPILOG = ("Answers are cached on disk, so a run that was interrupted (Ctrl-C) or failed part-way keeps the "

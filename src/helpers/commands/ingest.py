@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from helpers.data import dataset
 from helpers import paths
+from helpers.data import dataset
 
 
 def _options(pairs: list[str]) -> dict:

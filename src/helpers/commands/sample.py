@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import argparse
 import time
-
 from pathlib import Path
 
-from helpers.data import dataset
 from helpers import paths
+from helpers.data import dataset
 
 
 def run(args: argparse.Namespace) -> int:

@@ -7,8 +7,8 @@ import argparse
 
 import pandas as pd
 
-from helpers.data import dataset
 from helpers import paths
+from helpers.data import dataset
 
 
 def _pct(value: float) -> str:

@@ -134,7 +134,7 @@ def write(tables: dict[str, pd.DataFrame], out: str | os.PathLike, *, inputs: li
         manifest = {
             **folder.marker(),
             "dataset": target.name,
-            "created_at": created_at or dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "created_at": created_at or dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "simulated": simulated,
             "pseudonymised": pseudonymised,
             "inputs": inputs,

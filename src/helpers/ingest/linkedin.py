@@ -25,9 +25,9 @@ import pandas as pd
 
 from helpers.errors import InputError
 from helpers.ingest.common import delimited
+from helpers.ingest.common.base import Context, ReadResult
 from helpers.ingest.common.frames import frame
 from helpers.ingest.common.times import parse_utc
-from helpers.ingest.common.base import Context, ReadResult
 
 FORMAT = "linkedin_export"
 LABEL = "a LinkedIn data export (Connections, Shares, Comments)"
@@ -77,7 +77,7 @@ def _records(path: Path, lines: list[str], header: delimited.Header, result: Rea
             raw = "" if private else header.delimiter.join(fields)
             result.reject(path, f"line {line_no}", table, f"{len(fields)} fields where the header has {width}", raw)
             continue
-        yield line_no, {c: v.strip() for c, v in zip(header.columns, fields) if c not in PRIVATE_COLUMNS}
+        yield line_no, {c: v.strip() for c, v in zip(header.columns, fields, strict=False) if c not in PRIVATE_COLUMNS}
 
 
 def _date(value: str) -> pd.Timestamp | None:

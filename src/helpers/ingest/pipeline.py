@@ -135,7 +135,7 @@ def _merge(groups: list[Group]) -> list[Group]:
             merged[group.reader.FORMAT] = Group(group.reader)
             out.append(merged[group.reader.FORMAT])
         target = merged[group.reader.FORMAT]
-        for path, origin in zip(group.files, group.origins):
+        for path, origin in zip(group.files, group.origins, strict=False):
             if path not in target.files:  # a file given twice (as itself and inside its folder) is read once
                 target.files.append(path)
                 target.origins.append(origin)
@@ -201,7 +201,7 @@ def _files_used(group: Group) -> list[tuple[Path, Path]]:
     """(raw file, as the user knows it) for every file a reader used: a folder reader names its own, private
     ones never."""
     out = []
-    for g, origin in zip(group.files, group.origins):
+    for g, origin in zip(group.files, group.origins, strict=False):
         if g.is_file():
             files = [g]
         elif hasattr(group.reader, "inputs"):

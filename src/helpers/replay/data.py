@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 LOCAL_DOMAIN = "replay.example"  # the Mastodon server the replay plays
 REMOTE_DOMAIN = "elsewhere.example"  # another server, whose accounts the replay knows only in part
-EPOCH = dt.datetime(2025, 6, 1, tzinfo=dt.timezone.utc)
+EPOCH = dt.datetime(2025, 6, 1, tzinfo=dt.UTC)
 WORDS = ["notes", "garden", "python", "maps", "birds", "jazz", "data", "trains", "tea", "chess", "ferns",
          "history", "cycling", "films", "books", "rust", "weather", "cats", "sourdough", "open source"]
 

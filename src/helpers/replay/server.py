@@ -221,7 +221,7 @@ class _Handler(BaseHTTPRequestHandler):
             return {"ratelimit-limit": "3000", "ratelimit-remaining": "0" if limited else "2999",
                     "ratelimit-reset": f"{reset_at:.3f}" if limited else str(int(reset_at)),
                     "ratelimit-policy": "3000;w=300", **extra}
-        stamp = dt.datetime.fromtimestamp(reset_at, dt.timezone.utc)
+        stamp = dt.datetime.fromtimestamp(reset_at, dt.UTC)
         return {"X-RateLimit-Limit": "300", "X-RateLimit-Remaining": "0" if limited else "299",
                 "X-RateLimit-Reset": shapes.iso(stamp), **extra}
 

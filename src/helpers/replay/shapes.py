@@ -14,7 +14,7 @@ from helpers.replay.data import LOCAL_DOMAIN, Member, Person, Post, World
 
 def iso(when: dt.datetime) -> str:
     """An ISO 8601 UTC instant with milliseconds and Z, as both APIs write them."""
-    return when.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}Z"
+    return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}Z"
 
 
 def _cid(text: str) -> str:

@@ -10,9 +10,9 @@ import jinja2
 import nbformat
 from nbconvert import HTMLExporter
 
-from helpers.hypotheses import record, registry
 from helpers import paths
 from helpers.data.dataset import Dataset
+from helpers.hypotheses import record, registry
 from helpers.reports import safe
 from helpers.reports.header import header_html
 

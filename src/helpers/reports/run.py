@@ -9,11 +9,11 @@ from pathlib import Path
 import papermill
 from tqdm.auto import tqdm
 
+from helpers import paths
 from helpers.data import atomic
 from helpers.data import dataset as datasets
-from helpers.hypotheses import registry
-from helpers import paths
 from helpers.errors import UserError
+from helpers.hypotheses import registry
 from helpers.reports.render import FAILURES, render_html, write_indexes
 
 STAMPS = ".stamps.json"

@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from helpers.data import dataset
 from helpers import paths
+from helpers.data import dataset
 from helpers.simulate.config import config_digest
 from helpers.simulate.focal import simulate_focal
 from helpers.simulate.profiles import TYPES, draw_profiles
@@ -58,7 +58,7 @@ def _cohort_accounts(rng: np.random.Generator, cfg: dict, observed_at: pd.Timest
               + e["fake_effect"] * shares[:, 3] + u)
     handles = np.array([f"{p}_acct{i:03d}" for i, p in enumerate(platform)])
     return pd.DataFrame({
-        "account_id": [f"{p}:{h}" for p, h in zip(platform, handles)],
+        "account_id": [f"{p}:{h}" for p, h in zip(platform, handles, strict=False)],
         "platform": platform, "handle": handles, "display_name": [h.replace("_", " ") for h in handles],
         "bio": rng.choice(NICHE_BIOS, n), "location": None, "url": [f"https://{h}.example" for h in handles],
         "created_at": observed_at - pd.to_timedelta(rng.integers(400, 5000, n), unit="D"),
@@ -95,12 +95,12 @@ def _cohort_posts(rng: np.random.Generator, cfg: dict, accounts: pd.DataFrame,
     is_x = platform == "x"
     handles = accounts["handle"].to_numpy()[acct]
     return pd.DataFrame({
-        "post_id": [f"{a}/p{j:03d}" for a, j in zip(accounts["account_id"].to_numpy()[acct], np.tile(np.arange(k), len(accounts)))],
+        "post_id": [f"{a}/p{j:03d}" for a, j in zip(accounts["account_id"].to_numpy()[acct], np.tile(np.arange(k), len(accounts)), strict=False)],
         "account_id": accounts["account_id"].to_numpy()[acct], "platform": platform,
         "created_at": observed_at - pd.to_timedelta(rng.integers(60, 90 * 24 * 60, n), unit="min"),
         "text": np.where(has_link, "New on the blog: how communities grow", "Thoughts on marketing and community"),
         "kind": kind, "lang": np.where(rng.random(n) < 0.3, "fr", "en"),
-        "link_urls": [[f"https://{h}.example/blog/{i}"] if l else [] for h, i, l in zip(handles, range(n), has_link)],
+        "link_urls": [[f"https://{h}.example/blog/{i}"] if l else [] for h, i, l in zip(handles, range(n), has_link, strict=False)],
         "has_link": has_link,
         "likes": parts[:, 0], "reposts": parts[:, 1], "replies": parts[:, 2], "quotes": parts[:, 3],
         "bookmarks": pd.Series(rng.binomial(total, 0.05)).astype("Int64").where(is_x),
@@ -148,7 +148,7 @@ def _cohort_interactions(rng: np.random.Generator, followers: pd.DataFrame, post
     post_ids = posts.groupby("account_id")["post_id"].agg(list)
     created = posts.set_index("post_id")["created_at"]
     chosen = [p[i] for p, i in zip(post_ids.loc[actors["account_id"]].to_numpy(),
-                                   rng.integers(0, len(post_ids.iloc[0]), len(actors)))]
+                                   rng.integers(0, len(post_ids.iloc[0]), len(actors)), strict=False)]
     return pd.DataFrame({
         "account_id": actors["account_id"].to_numpy(), "post_id": chosen,
         "actor_id": actors["follower_id"].to_numpy(),

@@ -10,8 +10,8 @@ from .correlation import (
 )
 from .decomposition import delta_r2, dominance_analysis, general_dominance, subset_r2
 from .events import newey_west_lags, segmented_regression
-from .projection import growth_projection
 from .multiple import benjamini_hochberg
+from .projection import growth_projection
 from .proportions import kish_effective_n, proportion_ci
 from .regression import elasticity, negbin_glm, ols_hc3, tidy_coefficients
 from .result import Estimate, ModelFit, NotEstimable, estimates_frame, not_estimable

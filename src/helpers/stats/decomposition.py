@@ -62,7 +62,7 @@ def delta_r2(
     extra = {"quantity_vars": tuple(qn), "quality_vars": tuple(ql), "n_dropped_nan": len(df) - n}
     method = f"OLS R²; F-test p; {used} bootstrap ({n_boot})"
     return tuple(Estimate(nm, float(pt), float(lo), float(hi), float(p), n, method, extra, ci)
-                 for nm, pt, lo, hi, p in zip(names, point, low, high, pvals))  # type: ignore[return-value]
+                 for nm, pt, lo, hi, p in zip(names, point, low, high, pvals, strict=False))  # type: ignore[return-value]
 
 
 def subset_r2(data: np.ndarray) -> np.ndarray:

@@ -17,10 +17,10 @@ from pathlib import Path
 
 from helpers.errors import InputError
 from helpers.ingest.bluesky import car as _car
-from helpers.ingest.common.frames import frame
-from helpers.ingest.common.times import parse_utc
 from helpers.ingest.common.base import Context, ReadResult
+from helpers.ingest.common.frames import frame
 from helpers.ingest.common.sources import head
+from helpers.ingest.common.times import parse_utc
 
 FORMAT = "bluesky_car"
 LABEL = "a Bluesky repository (.car)"

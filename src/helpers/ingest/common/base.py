@@ -13,7 +13,7 @@ import pandas as pd
 class Context:
     """Options shared by all readers of one ingest run."""
 
-    observed_at: pd.Timestamp = field(default_factory=lambda: pd.Timestamp(dt.datetime.now(dt.timezone.utc)))
+    observed_at: pd.Timestamp = field(default_factory=lambda: pd.Timestamp(dt.datetime.now(dt.UTC)))
     options: dict = field(default_factory=dict)
 
 

@@ -17,7 +17,7 @@ def parse_utc(value: object, formats: tuple[str, ...] = ()) -> pd.Timestamp | No
     text = value.strip()
     for fmt in formats:
         try:
-            return _in_range(dt.datetime.strptime(text, fmt).replace(tzinfo=dt.timezone.utc))
+            return _in_range(dt.datetime.strptime(text, fmt).replace(tzinfo=dt.UTC))
         except ValueError:
             continue
     try:
@@ -28,5 +28,5 @@ def parse_utc(value: object, formats: tuple[str, ...] = ()) -> pd.Timestamp | No
 
 def _in_range(when: dt.datetime) -> pd.Timestamp:
     """A datetime as a UTC Timestamp in nanoseconds; ValueError when outside the years 1678-2261."""
-    when = when.replace(tzinfo=dt.timezone.utc) if when.tzinfo is None else when.astimezone(dt.timezone.utc)
+    when = when.replace(tzinfo=dt.UTC) if when.tzinfo is None else when.astimezone(dt.UTC)
     return pd.Timestamp(when).as_unit("ns")

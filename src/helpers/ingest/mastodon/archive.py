@@ -16,12 +16,12 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from helpers.errors import InputError
-from helpers.ingest.mastodon import follows as mastodon_follows
+from helpers.ingest.common.base import Context, ReadResult
 from helpers.ingest.common.frames import frame
 from helpers.ingest.common.html_text import text_and_links
-from helpers.ingest.common.times import parse_utc
-from helpers.ingest.common.base import Context, ReadResult
 from helpers.ingest.common.sources import head_text, is_private_name
+from helpers.ingest.common.times import parse_utc
+from helpers.ingest.mastodon import follows as mastodon_follows
 
 FORMAT = "mastodon_archive"
 LABEL = "a Mastodon account archive (zip or folder)"

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from helpers.errors import InputError
 from helpers.ingest.common import delimited
-from helpers.ingest.common.frames import frame
 from helpers.ingest.common.base import Context, ReadResult
+from helpers.ingest.common.frames import frame
 
 FORMAT = "mastodon_follows"
 LABEL = "a Mastodon follows list (CSV)"

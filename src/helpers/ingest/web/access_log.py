@@ -26,18 +26,18 @@ import os
 import re
 import zlib
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import parse_qs
 
 import numpy as np
 import pandas as pd
 
+from helpers.errors import InputError
+from helpers.ingest.common.base import Context, ReadResult
+from helpers.ingest.web import traffic as t
 from helpers.ingest.web.bots import is_bot
 from helpers.ingest.web.channels import classify, host_of
-from helpers.errors import InputError
-from helpers.ingest.web import traffic as t
-from helpers.ingest.common.base import Context, ReadResult
 
 FORMAT = "access_log"
 LABEL = "an Apache or nginx access log (also gzipped)"
@@ -52,12 +52,10 @@ QUOTED = r'"([^"\\]*(?:\\.[^"\\]*)*)"'  # unrolled loop: no backtracking per cha
 LINE = re.compile(r'^(\S+) \S+ \S+ \[([^\]]+)\] ' + QUOTED + r' (\d{3}) (\S+) ' + QUOTED + " " + QUOTED)
 IP = re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}\b|\b(?:[0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}\b|"
                 r"[0-9a-fA-F:]*::[0-9a-fA-F:]*[0-9a-fA-F]")
-ASSETS = frozenset("css js mjs map png jpg jpeg gif svg ico webp avif bmp tif tiff woff woff2 ttf otf eot "
-                   "mp4 webm mp3 ogg wav m4a mov avi pdf zip gz tgz rar 7z exe dmg iso xml rss atom json txt "
-                   "swf flv".split())
+ASSETS = frozenset(["css", "js", "mjs", "map", "png", "jpg", "jpeg", "gif", "svg", "ico", "webp", "avif", "bmp", "tif", "tiff", "woff", "woff2", "ttf", "otf", "eot", "mp4", "webm", "mp3", "ogg", "wav", "m4a", "mov", "avi", "pdf", "zip", "gz", "tgz", "rar", "7z", "exe", "dmg", "iso", "xml", "rss", "atom", "json", "txt", "swf", "flv"])
 NOT_PAGES = ("/robots.txt", "/favicon.ico", "/feed", "/rss", "/atom", "/wp-json", "/wp-admin", "/xmlrpc.php",
              "/wp-cron.php", "/wp-login.php", "/.well-known")
-MONTHS = {m: i for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), start=1)}
+MONTHS = {m: i for i, m in enumerate(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], start=1)}
 SITE_SAMPLE = 50_000  # referrers looked at to infer the site when --site is not given
 
 
@@ -102,7 +100,7 @@ class _Clock:
             zone = stamp[21:].strip()
             sign = -1 if zone[0] == "-" else 1
             offset = sign * (int(zone[1:3]) * 3600 + int(zone[3:5]) * 60)
-            midnight = int(datetime(year, month, int(day), tzinfo=timezone.utc).timestamp())
+            midnight = int(datetime(year, month, int(day), tzinfo=UTC).timestamp())
             cached = self.days[key] = (midnight - offset, offset)
         base, offset = cached
         return base + int(stamp[12:14]) * 3600 + int(stamp[15:17]) * 60 + int(stamp[18:20]), offset

@@ -13,9 +13,9 @@ import re
 from pathlib import Path
 
 from helpers.errors import InputError
-from helpers.ingest.web import traffic as t
 from helpers.ingest.common.base import Context, ReadResult
 from helpers.ingest.common.sources import head_text, read_text
+from helpers.ingest.web import traffic as t
 
 FORMAT = "ga4_csv"
 LABEL = "a Google Analytics 4 CSV download"

@@ -17,12 +17,12 @@ import io
 import re
 from pathlib import Path
 
-from helpers.ingest.web.channels import classify
 from helpers.errors import InputError
-from helpers.ingest.web import traffic as t
-from helpers.ingest.common.csv_records import guarded
 from helpers.ingest.common.base import Context, ReadResult
+from helpers.ingest.common.csv_records import guarded
 from helpers.ingest.common.sources import head_text, read_text
+from helpers.ingest.web import traffic as t
+from helpers.ingest.web.channels import classify
 
 FORMAT = "jetpack_csv"
 LABEL = "a Jetpack / WordPress.com Stats CSV"

@@ -18,10 +18,10 @@ import re
 from pathlib import Path
 
 from helpers.errors import InputError
-from helpers.ingest.web import traffic as t
-from helpers.ingest.common.csv_records import guarded
 from helpers.ingest.common.base import Context, ReadResult
+from helpers.ingest.common.csv_records import guarded
 from helpers.ingest.common.sources import head_text, read_text
+from helpers.ingest.web import traffic as t
 
 FORMAT = "matomo_csv"
 LABEL = "a Matomo CSV or TSV export"

@@ -17,10 +17,10 @@ import io
 import re
 from pathlib import Path
 
-from helpers.ingest.web import traffic as t
-from helpers.ingest.common.csv_records import guarded
 from helpers.ingest.common.base import Context, ReadResult
+from helpers.ingest.common.csv_records import guarded
 from helpers.ingest.common.sources import head_text, read_text
+from helpers.ingest.web import traffic as t
 
 FORMAT = "plausible_csv"
 LABEL = "Plausible Analytics CSVs"

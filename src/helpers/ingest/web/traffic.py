@@ -30,9 +30,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.ingest.web.channels import classify
-from helpers.ingest.common.csv_records import guarded
 from helpers.ingest.common.base import Context, ReadResult
+from helpers.ingest.common.csv_records import guarded
+from helpers.ingest.web.channels import classify
 
 PSEUDO = "report_rows"
 TRAFFIC_ROWS = "traffic rows"

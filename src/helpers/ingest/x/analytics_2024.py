@@ -22,8 +22,8 @@ import pandas as pd
 
 from helpers.errors import InputError
 from helpers.ingest.common import csv_records as _csv_records
-from helpers.ingest.x import values as xv
 from helpers.ingest.common.base import Context, ReadResult
+from helpers.ingest.x import values as xv
 
 FORMAT = "x_analytics_2024"
 LABEL = "X Analytics account_analytics_content and account_overview_analytics CSVs (2024 on)"
@@ -72,7 +72,7 @@ def _rows(path: Path, table: str, result: ReadResult):
             result.reject(path, location, table, f"row has {len(fields)} fields, the header {len(names)}",
                           ",".join(fields))
             continue
-        yield location, dict(zip(lower, fields)), ",".join(fields)
+        yield location, dict(zip(lower, fields, strict=False)), ",".join(fields)
 
 
 def _created(values: dict[str, str], pid: str) -> pd.Timestamp:

@@ -21,9 +21,9 @@ import pandas as pd
 
 from helpers.errors import InputError
 from helpers.ingest.common import csv_records as _csv_records
+from helpers.ingest.common.base import Context, ReadResult
 from helpers.ingest.x import monthly_log as monthly
 from helpers.ingest.x import values as xv
-from helpers.ingest.common.base import Context, ReadResult
 
 FORMAT = "x_analytics_legacy"
 LABEL = 'X Analytics "Tweet activity" CSVs (until 2023)'
@@ -84,7 +84,7 @@ def _read_export(path: Path, options: dict, seen: dict[str, str], result: ReadRe
         try:
             if len(fields) != len(names):
                 raise ValueError(f"row has {len(fields)} fields, the header {len(names)} (a cut or edited file?)")
-            handle, row = _post(dict(zip(lower, fields)), fallback)
+            handle, row = _post(dict(zip(lower, fields, strict=False)), fallback)
         except ROW_ERRORS as exc:
             result.reject(path, location, "posts", str(exc), ",".join(fields))
             continue

@@ -14,10 +14,10 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.errors import InputError
+from helpers.ingest.common.base import Context, ReadResult
 from helpers.ingest.x import archive_files as files
 from helpers.ingest.x import archive_tweets as tweets
 from helpers.ingest.x import values as xv
-from helpers.ingest.common.base import Context, ReadResult
 
 FORMAT = "x_archive"
 LABEL = "an X/Twitter account archive (zip or folder)"

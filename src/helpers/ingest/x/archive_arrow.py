@@ -24,9 +24,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.json as pj
 
+from helpers.ingest.common.sources import HEAD_BYTES, sniff_encoding
 from helpers.ingest.x import archive_files as files
 from helpers.ingest.x import values as xv
-from helpers.ingest.common.sources import HEAD_BYTES, sniff_encoding
 
 SCALARS = ["id_str", "id", "full_text", "text", "created_at", "favorite_count", "retweet_count",
            "in_reply_to_status_id_str", "in_reply_to_status_id", "quoted_status_id_str", "quoted_status_id", "lang"]

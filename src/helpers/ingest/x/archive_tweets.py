@@ -14,10 +14,10 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
+from helpers.ingest.common.base import ReadResult
 from helpers.ingest.x import archive_arrow as arrow
 from helpers.ingest.x import archive_files as files
 from helpers.ingest.x import values as xv
-from helpers.ingest.common.base import ReadResult
 
 SCALARS = arrow.SCALARS
 POST_COLUMNS = ["post_id", "text", "created_at", "kind", "lang", "link_urls", "likes", "reposts"]
@@ -151,8 +151,8 @@ def read_file(path: Path, shown: str, result: ReadResult, fast: bool = True) -> 
         sink = _Sink(result, shown, bare=not parsed.wrapped)
         frame, rest = arrow.posts(tweets)
         odd = tweets.take(pa.array(rest, type=pa.int64())).to_pylist() if len(rest) else []
-        sink.raws = dict(zip(rest.tolist(), odd))
-        parts = [frame, _row_by_row([(int(pos), flat(tweet), tweet) for pos, tweet in zip(rest, odd)], sink)]
+        sink.raws = dict(zip(rest.tolist(), odd, strict=False))
+        parts = [frame, _row_by_row([(int(pos), flat(tweet), tweet) for pos, tweet in zip(rest, odd, strict=False)], sink)]
         rows = len(tweets)
     else:
         items, unwrapped = _json_items(path, shown)
@@ -172,7 +172,7 @@ def finish(files_posts: list[FilePosts], account_id: str, observed_at: pd.Timest
     if repeated.any():
         firsts = frame.loc[~repeated & frame["post_id"].isin(frame.loc[repeated, "post_id"])]
         first = {pid: files_posts[f].sink.where(p)
-                 for pid, f, p in zip(firsts["post_id"], firsts["_file"], firsts["_pos"])}
+                 for pid, f, p in zip(firsts["post_id"], firsts["_file"], firsts["_pos"], strict=False)}
         for _, row in frame.loc[repeated].iterrows():
             files_posts[row["_file"]].sink.reject(row["_pos"], f"tweet id {row['post_id']} already read at "
                                                   f"{first[row['post_id']]}", row.drop(["_file", "_pos"]).to_dict())

@@ -14,8 +14,8 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.ingest.common import csv_records as _csv_records
-from helpers.ingest.x import values as xv
 from helpers.ingest.common.base import ReadResult
+from helpers.ingest.x import values as xv
 
 COLUMNS = {"date", "month", "followers", "new_followers"}
 NAME = re.compile(r"^twitter_metrics_monthly_([A-Za-z0-9_]{1,15})\.csv$", re.IGNORECASE)
@@ -26,7 +26,7 @@ ROW_ERRORS = (ValueError, TypeError, KeyError, IndexError, OverflowError)
 def matches(path: Path) -> bool:
     """Whether a CSV has the monthly log's columns (and none of the per-tweet export's)."""
     names = {n.lower() for n in _csv_records.header(path)}
-    return COLUMNS <= names and "tweet id" not in names
+    return names >= COLUMNS and "tweet id" not in names
 
 
 def handle(path: Path) -> str | None:
@@ -54,7 +54,7 @@ def read(path: Path, account_id: str, shown: str, result: ReadResult) -> pd.Data
     read = 0
     for location, fields in rows:
         read += 1
-        values = dict(zip(lower, fields))
+        values = dict(zip(lower, fields, strict=False))
         try:
             if len(fields) != len(names):
                 raise ValueError(f"row has {len(fields)} fields, the header {len(names)}")

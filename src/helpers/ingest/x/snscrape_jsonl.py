@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from helpers.ingest.x import api_tweets as api
-from helpers.ingest.x import values as xv
 from helpers.ingest.common.base import Context, ReadResult
 from helpers.ingest.common.sources import head_text, json_lines
+from helpers.ingest.x import api_tweets as api
+from helpers.ingest.x import values as xv
 
 FORMAT = "snscrape_jsonl"
 LABEL = "snscrape JSONL of X/Twitter"

@@ -16,10 +16,10 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.ingest.common import csv_records as _csv_records
-from helpers.ingest.x import api_tweets as api
-from helpers.ingest.x import values as xv
 from helpers.ingest.common.base import Context, ReadResult
 from helpers.ingest.common.sources import head_text, json_lines
+from helpers.ingest.x import api_tweets as api
+from helpers.ingest.x import values as xv
 
 FORMAT = "twarc"
 LABEL = "twarc2 JSONL or twarc-csv"
@@ -249,10 +249,10 @@ def _csv_tweet(row: dict[str, str]) -> dict:
 def _read_csv(path: Path, collected: api.Collected, result: ReadResult) -> pd.Timestamp | None:
     """Collect every row of a twarc-csv file (tweets, or users); returns when it was retrieved."""
     names, rows = _csv_records.records(path, LABEL)
-    tweets = TWEET_CSV <= set(names)
+    tweets = set(names) >= TWEET_CSV
     latest = None
     for location, fields in rows:
-        row = dict(zip(names, fields))
+        row = dict(zip(names, fields, strict=False))
         url = row.get("__twarc.url", "")
         match = PAGE.search(url)
         if len(fields) != len(names):

@@ -55,7 +55,7 @@ def _csv_header(path: Path) -> delimited.Header | None:
 
 def _is_user(obj: object) -> bool:
     """Whether a decoded JSON value is a v1.1 user object."""
-    return isinstance(obj, dict) and REQUIRED <= set(obj) and any(k in obj for k in ID_KEYS)
+    return isinstance(obj, dict) and set(obj) >= REQUIRED and any(k in obj for k in ID_KEYS)
 
 
 def detect(path: Path) -> bool:
@@ -193,7 +193,7 @@ def _csv_records(path: Path, header: delimited.Header, result: ReadResult) -> li
             result.reject(path, f"line {line_no}", "followers",
                           f"{len(fields)} fields where the header has {len(columns)}", ",".join(fields))
             continue
-        out.append((f"line {line_no}", dict(zip(columns, fields))))
+        out.append((f"line {line_no}", dict(zip(columns, fields, strict=False))))
     return out
 
 
