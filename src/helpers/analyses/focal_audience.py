@@ -180,3 +180,18 @@ def daily_relevant(labels: Labels, days: pd.DatetimeIndex, counts: pd.DataFrame 
     how = (f"rebuilt from today's {int(usable.sum()):,} relevant followers by follow date; people who left since "
            f"are missing (no unfollow counts to correct for them){left_out}")
     return survivors, how
+
+
+def focal_names(account: pd.Series | None) -> tuple[str, str]:
+    """The focal account's handle and its platform's name ("" and "" when there is no focal account)."""
+    return ("", "") if account is None else (str(account["handle"]), platform_name(account["platform"]))
+
+
+def estimated(est: object) -> bool:
+    """Whether an estimate (or a recorded result) has a finite value."""
+    return bool(np.isfinite(est.estimate))
+
+
+def results_table(results: list) -> pd.DataFrame:
+    """Recorded results side by side, one column per hypothesis."""
+    return pd.DataFrame([r.as_dict() for r in results]).set_index("id").T

@@ -16,12 +16,23 @@ between the two groups, from a linear probability model with standard errors clu
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 import statsmodels.formula.api as smf
 from scipy import stats as sps
 
-from helpers.analyses.focal_audience import Labels, detect_purge, join_dates
+from helpers.analyses.focal_audience import (
+    Labels,
+    daily_counts,
+    detect_purge,
+    estimated,
+    focal_account,
+    join_dates,
+    relevance_labels,
+    relevance_threshold,
+)
 from helpers.stats import Estimate, growth_projection, proportion_ci
 
 MIN_SEGMENT = 14  # days on each side of a growth change point
@@ -119,8 +130,8 @@ def days_to_target(series: pd.Series, target: float, cutoff: pd.Timestamp | None
     extra.update({k: v for k, v in est.extra.items() if k not in ("target",)})
     extra["last_count"] = float(series[:cutoff].iloc[-1])
     if not np.isfinite(est.estimate):
-        extra["reason"] = (f"the count did not grow during the growth period ({est.extra['drift_per_day']:+.1f} a day): "
-                           f"at this pace it never reaches {target:,.0f}")
+        extra["reason"] = (f"the count did not grow during the growth period ({est.extra['drift_per_day']:+.1f} a "
+                           f"day): at this pace it never reaches {target:,.0f}")
     return Estimate(H05_NAME, est.estimate, est.ci_low, est.ci_high, est.p, est.n, est.method, extra, ci)
 
 
@@ -191,3 +202,179 @@ def projection_band(est: Estimate, days: int, ci: float = 0.95) -> pd.DataFrame:
     mean = est.extra["last_count"] + mu * h
     return pd.DataFrame({"date": est.extra["cutoff"] + pd.to_timedelta(h, unit="D"), "expected": mean,
                          "low": mean - half, "high": mean + half})
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """The focal account's daily follower counts and where the projection looks: growth start, cut-off, crossing."""
+
+    account: pd.Series | None
+    counts: pd.DataFrame
+    series: pd.Series
+    enough: bool
+    cut: pd.Timestamp | None = None
+    mode: str = ""
+    start: pd.Timestamp | None = None
+    crossed: pd.Timestamp | None = None
+
+    @property
+    def account_id(self) -> str:
+        """The focal account's id ("" when there is none)."""
+        return "" if self.account is None else str(self.account["account_id"])
+
+
+def timeline(accounts: pd.DataFrame, follower_counts: pd.DataFrame, target: float, backtest_days: int,
+             cutoff: str | None = None, start_on: str | None = None) -> Timeline:
+    """The focal account's follower series, with the growth start and the cut-off (chosen, or found)."""
+    account = focal_account(accounts)
+    counts = daily_counts(follower_counts, account["account_id"]) if account is not None else pd.DataFrame()
+    series = follower_series(counts)
+    if len(series) < 2 * MIN_SEGMENT:
+        return Timeline(account, counts, series, False)
+    cut, mode = (pd.Timestamp(cutoff), "chosen") if cutoff else default_cutoff(series, target, backtest_days)
+    start = pd.Timestamp(start_on) if start_on else growth_start(series, cut)
+    return Timeline(account, counts, series, True, cut, mode, start, crossing_date(series, target))
+
+
+def project(tl: Timeline, target: float, take_out_purge: bool) -> Estimate:
+    """H05 on the timeline: from its cut-off and growth start when there are enough days, else not estimable."""
+    if tl.enough:
+        return days_to_target(tl.series, target, tl.cut, tl.start, take_out_purge)
+    return days_to_target(tl.series, target)
+
+
+def projected(tl: Timeline, est: Estimate) -> bool:
+    """Whether the projection gave a number of days."""
+    return bool(tl.enough and estimated(est))
+
+
+def intro_text(tl: Timeline, handle: str, platform: str) -> str:
+    """The opening sentence: the focal account (handle and platform already escaped), its days, the cut-off."""
+    if tl.account is None:
+        return "**The dataset has no focal account** (`accounts.is_focal`). "
+    s = tl.series
+    text = f"Focal account **{handle}** on {platform}: **{len(s)}** days with a follower count"
+    text += (f", {s.index[0]:%d %b %Y} to {s.index[-1]:%d %b %Y}, from {s.iloc[0]:,.0f} to {s.iloc[-1]:,.0f} "
+             "followers." if len(s) else ". ")
+    if not tl.enough:
+        return text
+    how = {"backtest": f"(the target was crossed on {tl.crossed:%d %b %Y}, so this is a backtest).",
+           "forecast": "(the last observed day: a forecast)."}.get(tl.mode, "(chosen).")
+    return text + f" Growth period from **{tl.start:%d %b %Y}**; cut-off **{tl.cut:%d %b %Y}** " + how
+
+
+def not_enough_text(tl: Timeline) -> str:
+    """Why neither hypothesis can be estimated: too few daily counts."""
+    return (f"**Not estimable on this dataset:** it has {len(tl.series)} daily follower count(s); projecting growth "
+            f"needs at least {2 * MIN_SEGMENT} (an X archive has none: export daily counts from your analytics, or "
+            "collect them over time). Both hypotheses are recorded as not estimable.")
+
+
+def no_projection_text(tl: Timeline, reason: str) -> str:
+    """Why the projection gave no number of days (reason already escaped)."""
+    return (f"**No projection:** {reason} (from {tl.start:%d %b %Y} to {tl.cut:%d %b %Y}). If the pace "
+            "changed recently, wait for more days at the new pace or set `growth_start`.")
+
+
+def pace_text(tl: Timeline, est: Estimate) -> str:
+    """The net daily gain with its interval, and the median new followers on working days."""
+    x = est.extra
+    new = tl.counts.loc[tl.start:tl.cut, "new_follows"].dropna()
+    weekday_new = new[new.index.dayofweek < 5]
+    text = (f"Net gain **{x['drift_per_day']:.1f}** followers a day (95% CI "
+            f"{x['drift_per_day'] - 1.96 * x['drift_se']:.1f} to {x['drift_per_day'] + 1.96 * x['drift_se']:.1f}, "
+            f"n = {est.n} days" + (", purge day taken out" if x["purge_taken_out"] else "")
+            + f"); day-to-day standard deviation {x['sigma_per_day']:.1f}. ")
+    if len(weekday_new):
+        text += (f"On working days the account gained a median of **{weekday_new.median():.0f}** new followers "
+                 f"(before unfollows; n = {len(weekday_new)} days).")
+    return text
+
+
+def days_actual(tl: Timeline) -> int | None:
+    """Days from the cut-off to the actual crossing, when the data cross the target after the cut-off."""
+    return (tl.crossed - tl.cut).days if tl.crossed is not None and tl.crossed > tl.cut else None
+
+
+def plot_horizon(tl: Timeline, est: Estimate) -> int:
+    """Days after the cut-off the projection figure shows: past the interval and the actual crossing."""
+    high = est.ci_high if np.isfinite(est.ci_high) else 365
+    return int(min(max(high, days_actual(tl) or 0) * 1.2 + 10, 1500))
+
+
+def projection_text(tl: Timeline, est: Estimate, target: float) -> str:
+    """The projected days and date, the chance of getting there in the horizon, and the check against the data."""
+    x, actual = est.extra, days_actual(tl)
+    reach = f"{x['date']:%d %b %Y}" if pd.notna(x["date"]) else "never at this pace"
+    text = (f"From {x['last_count']:,.0f} followers on {tl.cut:%d %b %Y}, the account reaches {target:,} in "
+            f"**{est.estimate:.0f} days** (95% prediction interval {est.ci_low:.0f} to {est.ci_high:.0f} days): around "
+            f"**{reach}** ({x['date_low']:%d %b %Y} to {x['date_high']:%d %b %Y}). ")
+    if x["p_within_horizon"] < 0.975:
+        text += (f"There is only a {100 * x['p_within_horizon']:.0f} % chance of getting there within "
+                 f"{x['horizon_days']} days at this pace. ")
+    if actual is not None:
+        inside = "inside" if est.ci_low <= actual <= est.ci_high else "OUTSIDE"
+        text += (f"It actually got there on **{tl.crossed:%d %b %Y}**, {actual} days after the cut-off: {inside} "
+                 "the interval.")
+    return text
+
+
+def fast_slow(tl: Timeline, followers: pd.DataFrame, tables: dict, fast_min: int, prefer: str = "auto",
+              ) -> tuple[Labels | None, pd.DataFrame, Estimate]:
+    """H06 on the timeline: the relevance labels, followers by the pace of their follow day, and the difference."""
+    empty = pd.DataFrame(columns=["day", "relevant", "fast"])
+    if tl.account is None:
+        return None, empty, growth_quality(empty)
+    threshold = relevance_threshold(tables.get("account_quality"), tl.account_id)
+    lab = relevance_labels(followers, tl.account_id, tables.get("follower_quality"), threshold, prefer)
+    joined = joins_by_speed(lab, tl.counts, fast_min) if len(tl.counts) else empty
+    return lab, joined, growth_quality(joined)
+
+
+def scores_check(tl: Timeline, followers: pd.DataFrame, tables: dict, labels: Labels | None, main: Estimate,
+                 fast_min: int) -> Estimate | None:
+    """H06 again with the quality scores' labels, when the main labels gave an estimate and were not the scores."""
+    if not estimated(main) or labels is None or tables.get("follower_quality") is None:
+        return None
+    if labels.source == "quality scores":
+        return None
+    return fast_slow(tl, followers, tables, fast_min, "scores")[2]
+
+
+def speed_text(speed: pd.DataFrame, est: Estimate, fast_min: int, source: str) -> str:
+    """The shares relevant on fast and slow days and their difference (source already escaped)."""
+    return (f"Followers gained on fast-growth days (at least {fast_min} new followers that day) are "
+            f"relevant **{100 * speed.loc['fast-growth days', 'share_relevant']:.0f} %** of the time, against "
+            f"**{100 * speed.loc['slow-growth days', 'share_relevant']:.0f} %** on slow days: a difference of "
+            f"**{100 * est.estimate:+.1f} points** (95% CI {100 * est.ci_low:+.1f} to {100 * est.ci_high:+.1f}, "
+            f"{est.n:,} followers over {est.extra['days_fast'] + est.extra['days_slow']} follow days; labels: "
+            f"{source}).")
+
+
+def scores_text(est: Estimate) -> str:
+    """The H06 difference with the quality scores' labels."""
+    return (f"With relevance as the **quality scores** label it (what a real account gets): "
+            f"{100 * est.estimate:+.1f} points ({100 * est.ci_low:+.1f} to {100 * est.ci_high:+.1f}).")
+
+
+def h05_finding(est: Estimate, target: float) -> str:
+    """H05's verdict and finding in words."""
+    when = est.extra.get("date")
+    if estimated(est) and pd.notna(when):
+        return (f"{target:,} followers in about {est.estimate:.0f} days (95% PI {est.ci_low:.0f}–{est.ci_high:.0f}), "
+                f"around {when:%d %b %Y}")
+    return f"{target:,} not reached at this pace"
+
+
+def h05_truth(planted_date: object, est: Estimate, target: float, tl: Timeline) -> int | None:
+    """The planted days from the cut-off to 10,000 followers, when the sample plants it and a projection was made."""
+    if planted_date and target == 10_000 and projected(tl, est):
+        return (pd.Timestamp(planted_date) - est.extra["cutoff"]).days
+    return None
+
+
+def h06_finding(est: Estimate, verdict: str) -> str:
+    """H06's finding in words."""
+    return (f"{100 * est.estimate:+.1f} points relevant on fast vs slow days (95% CI {100 * est.ci_low:+.1f} to "
+            f"{100 * est.ci_high:+.1f}): {verdict}")
+

@@ -20,7 +20,7 @@ import pandas as pd
 from scipy import stats as sps
 
 from helpers.analyses.engagement import original_posts
-from helpers.analyses.focal_audience import Labels
+from helpers.analyses.focal_audience import Labels, daily_counts, relevance_labels
 from helpers.stats import Estimate, proportion_ci, segmented_regression
 
 H07_NAME = "relative change in engagement per follower at the purge"
@@ -120,3 +120,97 @@ def fitted_lines(daily: pd.DataFrame, est: Estimate) -> pd.DataFrame:
     log_fit = (est.extra["pre_level_at_event"] + est.extra["pre_slope"] * t
                + after * (est.extra["log_jump"] + est.extra["slope_change_per_day"] * t))
     return pd.DataFrame({"date": dates, "fitted_per_1000": 1000 * np.exp(log_fit), "after": after})
+
+
+def focal_series(posts: pd.DataFrame, follower_counts: pd.DataFrame,
+                 account: pd.Series | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The focal account's daily follower counts and its daily engagement (empty when there is no focal account)."""
+    if account is None:
+        counts = pd.DataFrame(columns=["followers_count"])
+        return counts, daily_engagement(posts.iloc[:0], counts, "")
+    counts = daily_counts(follower_counts, account["account_id"])
+    return counts, daily_engagement(posts, counts, account["account_id"])
+
+
+def intro_text(account: pd.Series | None, counts: pd.DataFrame, daily: pd.DataFrame, purge: dict | None,
+               handle: str, platform: str) -> str:
+    """The opening sentence: the focal account (handle and platform already escaped), its days, the largest drop."""
+    text = ("**The dataset has no focal account** (`accounts.is_focal`). " if account is None else
+            f"Focal account **{handle}** on {platform}: {counts['followers_count'].notna().sum()} days with a "
+            f"follower count, {len(daily)} days with original posts and a known follower count. ")
+    return text + (f"Largest one-day drop: **{purge['drop']:,.0f}** followers on **{purge['date']:%d %b %Y}**."
+                   if purge else "No one-day drop in the follower counts stands out as a purge.")
+
+
+def purge_table(purge: dict) -> pd.DataFrame:
+    """The detected purge as a one-row table."""
+    return pd.DataFrame([purge]).rename(columns={"robust_z": "robust z (how unusual)"}).round(3)
+
+
+def purge_text(purge: dict) -> str:
+    """How much the purge removed, how unusual it was, and the rise expected if the removed never engaged."""
+    return (f"On {purge['date']:%d %b %Y} the account lost **{100 * purge['share_removed']:.1f} %** of its followers "
+            f"in a day, {purge['robust_z']:.0f} robust standard deviations below a usual day. If none of them ever "
+            "engaged, engagement per follower should rise by removed / remaining = "
+            f"**{100 * purge['drop'] / purge['followers_after']:.1f} %**.")
+
+
+NO_PURGE_TEXT = ("No purge to study: the natural experiment needs a day when the follower count drops sharply "
+                 "(at least 0.5 % of followers, far outside the usual daily changes).")
+
+
+def effect_text(est: Estimate) -> str:
+    """The jump at the purge, the rise expected, what the data can detect, and the verdict."""
+    x = est.extra
+    return (f"At the purge, engagement per post per follower changed by **{100 * est.estimate:+.1f} %** (95% CI "
+            f"{100 * est.ci_low:+.1f} % to {100 * est.ci_high:+.1f} %, n = {est.n} days: {x['n_pre']} before, "
+            f"{x['n_post']} after; AR(1) ρ = {x['ar1_rho']:.2f}). The rise expected if the removed accounts "
+            f"never engaged is {100 * x['if_removed_never_engaged']:.1f} %; with this much day-to-day variation the "
+            f"data can only detect changes of about **{100 * x['mde']:.0f} %** or more (80 % power). "
+            f"Verdict: {purge_verdict(est)}.")
+
+
+def counterfactuals(followers: pd.DataFrame, quality: pd.DataFrame | None, interactions: pd.DataFrame,
+                    account_id: str, prefer: str = "auto") -> list[tuple[str, Estimate]]:
+    """The fake-removal counterfactual with the labels asked for, and with the quality scores when those differ."""
+    lab = relevance_labels(followers, account_id, quality, prefer=prefer)
+    rows = [("labels used: " + lab.source, fake_removal(lab, interactions, account_id))]
+    if quality is not None and lab.source != "quality scores":
+        scored = relevance_labels(followers, account_id, quality, prefer="scores")
+        rows.append(("quality scores", fake_removal(scored, interactions, account_id)))
+    return rows
+
+
+def counterfactual_table(rows: list[tuple[str, Estimate]]) -> pd.DataFrame:
+    """One row per labelling: likely fakes, their shares, and the change per follower with its interval."""
+    return pd.DataFrame([{"labels": name, "likely fake": e.extra["likely_fake"], "followers": e.n,
+                          "share likely fake": e.extra["share_fake"],
+                          "share of interactions by them": e.extra["share_of_interactions_by_fakes"],
+                          "change per follower": e.estimate, "ci_low": e.ci_low, "ci_high": e.ci_high}
+                         for name, e in rows])
+
+
+def counterfactual_text(e: Estimate) -> str:
+    """How many followers are likely fake, their share of interactions, and the change removing them would make."""
+    return (f"**{e.extra['likely_fake']:,}** of {e.n:,} followers ({100 * e.extra['share_fake']:.1f} %) are likely "
+            f"fake and made {100 * e.extra['share_of_interactions_by_fakes']:.1f} % of the interactions with the "
+            f"account's posts. Removing them would raise engagement per follower by **{100 * e.estimate:.1f} %** "
+            f"(95% CI {100 * e.ci_low:.1f} % to {100 * e.ci_high:.1f} %) — a fixed arithmetic consequence, not an "
+            "experiment: the count shrinks and the same people keep engaging.")
+
+
+def same_purge(planted_date: object, purge: dict | None) -> bool:
+    """Whether the purge found is the one the simulated sample planted."""
+    return purge is not None and planted_date is not None and pd.Timestamp(planted_date) == purge["date"]
+
+
+def h07_finding(est: Estimate, verdict: str) -> str:
+    """H07's finding in words."""
+    return (f"{100 * est.estimate:+.1f} % engagement per follower at the purge (95% CI {100 * est.ci_low:+.1f} % to "
+            f"{100 * est.ci_high:+.1f} %): {verdict}")
+
+
+def truth_text(truth: float, low: float, high: float) -> str:
+    """The planted change and whether the interval covers it."""
+    return (f"Simulated data: the planted change is **{100 * truth:+.1f} %** (the removed accounts never "
+            f"engaged); the estimate's interval {'covers' if low <= truth <= high else 'MISSES'} it.")
