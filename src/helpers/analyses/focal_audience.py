@@ -195,3 +195,8 @@ def estimated(est: object) -> bool:
 def results_table(results: list) -> pd.DataFrame:
     """Recorded results side by side, one column per hypothesis."""
     return pd.DataFrame([r.as_dict() for r in results]).set_index("id").T
+
+
+def result_column(result: object, label: str) -> pd.DataFrame:
+    """One recorded result as a column headed label."""
+    return pd.DataFrame([result.as_dict()]).T.rename(columns={0: label})

@@ -30,7 +30,8 @@ def reciprocity_flags(followers: pd.DataFrame, following: pd.DataFrame | None, i
     flags = pd.DataFrame({
         "account_id": followers["account_id"].astype(str).to_numpy(),
         "follower_id": followers["follower_id"].astype(str).to_numpy(),
-        "followed_back": ties.followed_back(followers, following).astype("Float64").to_numpy(dtype=float, na_value=np.nan),
+        "followed_back": ties.followed_back(followers, following).astype("Float64").to_numpy(
+            dtype=float, na_value=np.nan),
         "engaged": ties.interactions(followers, interactions)["engaged"].astype("Float64").to_numpy(
             dtype=float, na_value=np.nan),
         "weight": weight.to_numpy(dtype=float)})
@@ -143,3 +144,77 @@ def difference_within_relevance(flags: pd.DataFrame) -> pd.DataFrame:
         rows.append({"followers": label, "estimate": est.estimate, "ci_low": est.ci_low, "ci_high": est.ci_high,
                      "n": est.n})
     return pd.DataFrame(rows)
+
+
+def intro_text(flags: pd.DataFrame, account: str) -> str:
+    """The opening sentence: followers compared, their accounts, and the account whose replies are studied
+    (already escaped; "" when none is marked as focal)."""
+    who = account or "no account (none is marked as focal)"
+    return (f"**{len(flags):,}** followers of **{flags['account_id'].nunique()}** account(s) have both a known "
+            "reciprocity (followed back or not) and a known engagement (interacted with the account's posts or not); "
+            f"the reply share is studied for **{who}**.")
+
+
+NO_FLAGS = ("no follower has both a known reciprocity (followed_back or a following list) and a known engagement "
+            "(interactions on the account's posts, with who made them)")
+
+
+def compare(flags: pd.DataFrame) -> tuple[pd.DataFrame | None, stats.Estimate | None, str | None]:
+    """Per-account differences and their pooled mean; or the reason they cannot be estimated."""
+    if flags.empty:
+        return None, None, NO_FLAGS
+    per_account = engaged_by_reciprocity(flags)
+    try:
+        return per_account, pooled_difference(per_account), None
+    except NotEstimable as exc:
+        return per_account, None, str(exc)
+
+
+def per_account_summary(per_account: pd.DataFrame) -> pd.DataFrame:
+    """Count, mean and quartiles of each per-account column."""
+    return per_account.describe().T[["count", "mean", "25%", "50%", "75%"]].round(3)
+
+
+def per_account_text(per_account: pd.DataFrame) -> str:
+    """How many accounts show a difference whose interval is above zero."""
+    shown = per_account.dropna(subset=["difference"])
+    return (f"Per account, {int((shown['ci_low'] > 0).sum())} of {len(shown)} accounts show a difference whose 95% "
+            "interval is above zero; a single account's sample is small, so most intervals are wide and the pooled "
+            "figure below is the one to read.")
+
+
+def pooled_table(pooled: stats.Estimate, ties_est: stats.Estimate) -> pd.DataFrame:
+    """The pooled difference over accounts and over all follower ties, side by side."""
+    return pd.DataFrame([
+        {"design": pooled.name, "estimate": pooled.estimate, "ci_low": pooled.ci_low,
+         "ci_high": pooled.ci_high, "n": pooled.n, "unit": pooled.extra["unit"]},
+        {"design": "all follower ties (weighted by sample_weight)", "estimate": ties_est.estimate,
+         "ci_low": ties_est.ci_low, "ci_high": ties_est.ci_high, "n": ties_est.n, "unit": "accounts (bootstrap)"}])
+
+
+def pooled_text(pooled: stats.Estimate, ties_est: stats.Estimate) -> str:
+    """The pooled difference in words, with the all-ties check."""
+    return (f"Among an account's followers, those it follows back are **{100 * pooled.estimate:+.1f} percentage "
+            f"points** more often engaged (95% CI {100 * pooled.ci_low:+.1f} to {100 * pooled.ci_high:+.1f}, n = "
+            f"{pooled.n} {pooled.extra['unit']}). Over all follower ties, where large accounts weigh more, the "
+            f"difference is {100 * ties_est.estimate:+.1f} points ({100 * ties_est.ci_low:+.1f} to "
+            f"{100 * ties_est.ci_high:+.1f}; Kish effective n {ties_est.extra['kish_n_eff']:,.0f} followers).")
+
+
+def h09_parts(pooled: stats.Estimate | None, reason: str | None, verdict: str,
+              n: int) -> tuple[stats.Estimate, str, str]:
+    """H09's estimate, finding and measure; not estimable with the reason when there is one."""
+    measure = "difference in engaged share, reciprocal minus other followers"
+    if reason is not None:
+        return stats.not_estimable("reciprocal minus other engaged share", reason, n=n), "", measure
+    how = "mean over accounts (t interval)" if pooled.extra["unit"] == "accounts" else "one account (Newcombe interval)"
+    finding = (f"engaged share {100 * pooled.estimate:+.1f} points for reciprocal followers (95% CI "
+               f"{100 * pooled.ci_low:+.1f} to {100 * pooled.ci_high:+.1f}): {verdict}")
+    return pooled, finding, f"difference in weighted engaged share, reciprocal minus other followers, {how}"
+
+
+def truth_text(truth: float, low: float, high: float) -> str:
+    """The difference the generator implies and whether the interval covers it."""
+    return (f"Simulated data: the difference implied by the generator (engagement and following back both depend "
+            f"on the follower's type) is **{truth:.3f}** on average over the cohort's accounts; the interval "
+            f"{'covers' if low <= truth <= high else 'MISSES'} it.")

@@ -113,3 +113,81 @@ def reply_segmented(weekly: pd.DataFrame, min_posts: int = MIN_WEEK_POSTS) -> tu
     except ValueError as exc:
         raise NotEstimable(f"too few weeks with at least {min_posts} posts on one side of the crossing "
                            f"({exc})") from exc
+
+
+def h10_change(posts: pd.DataFrame, follower_counts: pd.DataFrame, account_id: str | None,
+               threshold: int = 10_000) -> tuple[stats.Estimate | None, pd.DataFrame | None, str | None]:
+    """The reply share change and its before/after table; or the reason it cannot be estimated."""
+    if account_id is None:
+        return None, None, "no account is marked as the user's own (is_focal); pass `account`"
+    try:
+        change, periods = reply_share_change(posts, follower_counts, account_id, threshold)
+    except NotEstimable as exc:
+        return None, None, str(exc)
+    return change, periods, None
+
+
+def crossing_day(change: stats.Estimate) -> pd.Timestamp:
+    """The day the follower count first reached the threshold, from the change's estimate."""
+    return pd.Timestamp(change.extra["crossing"])
+
+
+def weekly_of(posts: pd.DataFrame, account_id: str, change: stats.Estimate) -> pd.DataFrame:
+    """The account's weekly reply share, weeks counted from the crossing day of the change."""
+    return weekly_reply_share(written_posts(posts, account_id), crossing_day(change))
+
+
+def crossing_text(change: stats.Estimate, threshold: int) -> str:
+    """The crossing day and the posts written on each side of it."""
+    return (f"The follower count first reached {threshold:,} on **{crossing_day(change).date()}**; "
+            f"{change.extra['posts_before']:,} posts were written before and {change.extra['posts_after']:,} "
+            "on or after that day.")
+
+
+def no_crossing_text(reason: str) -> str:
+    """Why there is no crossing to study (reason already escaped), and what data would give one."""
+    return (f"**Not estimable: {reason}.** Daily (or at least repeated) follower counts spanning the "
+            "crossing are needed, e.g. from a platform's analytics export or from repeated collection.")
+
+
+def change_text(change: stats.Estimate, periods: pd.DataFrame) -> str:
+    """The reply share before and after, and the change with its interval."""
+    return (f"Replies made up **{100 * periods.loc[0, 'reply_share']:.1f}%** of the account's posts before and "
+            f"**{100 * periods.loc[1, 'reply_share']:.1f}%** after: a change of "
+            f"**{100 * change.estimate:+.1f} points** (95% CI {100 * change.ci_low:+.1f} to "
+            f"{100 * change.ci_high:+.1f}, n = {change.n:,} posts; week-to-week dispersion "
+            f"{change.extra['dispersion']:.2f}, design effect {change.extra['design_effect']:.2f}).")
+
+
+def segmented_check(weekly: pd.DataFrame) -> tuple[pd.DataFrame | None, stats.Estimate | None, str | None]:
+    """The segmented regression's level and slope changes as a table, with the level estimate; or why not."""
+    try:
+        level, slope = reply_segmented(weekly)
+    except NotEstimable as exc:
+        return None, None, str(exc)
+    table = pd.DataFrame([{"term": e.name, "estimate": e.estimate, "ci_low": e.ci_low, "ci_high": e.ci_high,
+                           "p": e.p, "n": e.n} for e in (level, slope)])
+    return table, level, None
+
+
+def segmented_text(level: stats.Estimate) -> str:
+    """The pre-crossing slope and the level change at the crossing, in words."""
+    return (f"Fitting a line to the weekly shares before the crossing (slope {100 * level.extra['pre_slope']:+.2f} "
+            f"points a week) and letting both level and slope change at the crossing, the level drops by "
+            f"**{100 * level.estimate:+.1f} points** (95% CI {100 * level.ci_low:+.1f} to {100 * level.ci_high:+.1f}, "
+            f"{level.extra['n_pre']} weeks before, {level.extra['n_post']} after). With few weeks after the "
+            "crossing this check is weak; it guards against mistaking a slow drift for a step.")
+
+
+def h10_parts(change: stats.Estimate | None, reason: str | None, verdict: str) -> tuple[stats.Estimate, str]:
+    """H10's estimate and finding; not estimable with the reason when there is one."""
+    if reason is not None:
+        return stats.not_estimable("reply share after minus before the crossing", reason), ""
+    return change, (f"reply share {100 * change.estimate:+.1f} points after {change.extra['crossing']} (95% CI "
+                    f"{100 * change.ci_low:+.1f} to {100 * change.ci_high:+.1f}): {verdict}")
+
+
+def truth_text(truth: float, low: float, high: float) -> str:
+    """The planted change and whether the interval covers it."""
+    return (f"Simulated data: the planted change is **{truth:+.2f}**; the interval "
+            f"{'covers' if low <= truth <= high else 'MISSES'} it.")
