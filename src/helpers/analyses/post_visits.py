@@ -95,7 +95,7 @@ def post_visits(posts: pd.DataFrame, traffic: pd.DataFrame, *, site: str | None 
     busy = _busy(linked, windows)
     rows = [_estimate(post, windows[i], grid, busy, baseline_weeks, resolution)
             for i, post in linked.iterrows()]
-    for row, (i, post) in zip(rows, linked.iterrows()):
+    for row, (i, post) in zip(rows, linked.iterrows(), strict=True):
         row["overlapping_posts"] = int(sum(
             1 for j, other in linked.iterrows() if j != i and other["channel"] == post["channel"]
             and len(windows[i].intersection(windows[j]))))
@@ -137,6 +137,6 @@ def _estimate(post: pd.Series, window: pd.DatetimeIndex, grid: pd.DataFrame, bus
     observed = float(series.loc[window].sum())
     baseline = float(sum(means))
     row.update(observed=observed, baseline=baseline, extra=observed - baseline,
-               se=math.sqrt(baseline + sum(m / n for m, n in zip(means, counts))),
+               se=math.sqrt(baseline + sum(m / n for m, n in zip(means, counts, strict=True))),
                comparable_periods=float(np.mean(counts)))
     return row

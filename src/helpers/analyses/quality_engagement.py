@@ -53,6 +53,22 @@ def quality_frame(accounts: pd.DataFrame, posts: pd.DataFrame, follower_quality:
     return out.reset_index(drop=True)
 
 
+def readiness(frame: pd.DataFrame, follower_quality: pd.DataFrame | None, min_posts: int,
+              min_judged: int) -> tuple[str | None, dict[str, float] | None]:
+    """Why the comparison across accounts cannot run (None when it can), and the calibrated shares' reliabilities."""
+    if follower_quality is None:
+        return ("the followers have not been scored (no follower_quality table): run python -m helpers score "
+                "--dataset NAME; followers known only by id, as in an X archive, carry nothing to score"), None
+    if len(frame) < MIN_ACCOUNTS:
+        return (f"{len(frame)} account(s) have at least {min_posts} original posts and {min_judged} judged followers; "
+                f"a comparison across accounts needs at least {MIN_ACCOUNTS}"), None
+    try:
+        _, reliability = calibrated(frame)
+    except NotEstimable as exc:
+        return str(exc), None
+    return None, reliability
+
+
 def _formula(shares: list[str] = QUALITY, covariates: list[str] = QUANTITY) -> str:
     """log engagement per post on the covariates and shares."""
     return f"{OUTCOME} ~ {' + '.join([*covariates, *shares])}"
@@ -62,6 +78,11 @@ def quality_models(frame: pd.DataFrame) -> dict[str, stats.ModelFit]:
     """OLS (HC3) of log engagement per post on log followers and the quality shares: measured and calibrated."""
     cal, _ = calibrated(frame)
     return {"measured shares": stats.ols_hc3(frame, _formula()), "calibrated shares": stats.ols_hc3(cal, _formula())}
+
+
+def model_table(fits: dict[str, stats.ModelFit]) -> pd.DataFrame:
+    """The coefficients of each model of quality_models in one table, the model named in the column shares."""
+    return pd.concat([f.table.assign(shares=name) for name, f in fits.items()])
 
 
 def _coefficient(frame: pd.DataFrame, idx: np.ndarray, term: str) -> float:
@@ -163,7 +184,7 @@ def quality_vs_quantity(frame: pd.DataFrame, n_boot: int = 1000, seed: int = 0) 
     """ΔR² of quality over quantity and of quantity over quality (F-test p), and general dominance weights."""
     r2 = stats.delta_r2(frame, OUTCOME, QUANTITY, QUALITY, n_boot=n_boot, seed=seed)
     dom = stats.dominance_analysis(frame, OUTCOME, [*QUANTITY, *QUALITY], n_boot=n_boot, seed=seed)
-    out = dict(zip(["r2_full", "r2_quantity", "r2_quality", "delta_quality", "delta_quantity"], r2))
+    out = dict(zip(["r2_full", "r2_quantity", "r2_quality", "delta_quality", "delta_quantity"], r2, strict=True))
     out.update({e.name.removeprefix("dominance "): e for e in dom})
     return out
 
@@ -183,3 +204,37 @@ def dominance_share_of_quality(frame: pd.DataFrame, n_boot: int = 1000, seed: in
     return stats.Estimate("quality share of explained variance (general dominance)", point,
                           float(np.quantile(draws, 0.025)), float(np.quantile(draws, 0.975)), float("nan"),
                           len(data), f"general dominance; percentile bootstrap ({n_boot})")
+
+
+def gain_pct(est: stats.Estimate, points: float = 10) -> np.ndarray:
+    """% change in engagement per post for `points` more percentage points of a share: estimate, CI low, CI high."""
+    return 100 * (np.exp(points / 100 * np.array([est.estimate, est.ci_low, est.ci_high])) - 1)
+
+
+def h02_finding(est: stats.Estimate, verdict: str) -> str:
+    """H02's finding: the gain in engagement per post for ten more points of relevant followers, and the verdict."""
+    gain = gain_pct(est)
+    return (f"+10 points of relevant followers: {gain[0]:+.0f}% engagement per post (95% CI {gain[1]:+.0f}% to "
+            f"{gain[2]:+.0f}%) at equal follower count and fake share; {verdict}")
+
+
+def h08_verdict(qq: dict[str, stats.Estimate]) -> str:
+    """H08's verdict: whether quality adds to follower count (F-test at 5 %), and which explains more (dominance)."""
+    adds = qq["delta_quality"].p < 0.05
+    quality_weight = sum(qq[k].estimate for k in QUALITY)
+    more = "follower count" if qq["log_followers"].estimate > quality_weight else "follower quality"
+    return ("follower quality adds to what follower count explains" if adds else
+            "no clear gain from follower quality beyond follower count") + f"; {more} explains more"
+
+
+def h08_finding(dq: stats.Estimate, quality_share: stats.Estimate, verdict: str) -> str:
+    """H08's finding: quality's ΔR² over follower count and its dominance share, then the verdict."""
+    return (f"quality adds ΔR² = {dq.estimate:.3f} (95% CI {dq.ci_low:.3f}–{dq.ci_high:.3f}, p = {dq.p:.2g}) "
+            f"to follower count; quality's dominance share {100 * quality_share.estimate:.0f}% "
+            f"({100 * quality_share.ci_low:.0f}–{100 * quality_share.ci_high:.0f}%): {verdict}")
+
+
+def h08_extra(quality_share: stats.Estimate) -> dict[str, float]:
+    """The further numbers H08 records: quality's dominance share and its interval."""
+    return {"quality_share": quality_share.estimate, "quality_share_ci_low": quality_share.ci_low,
+            "quality_share_ci_high": quality_share.ci_high}

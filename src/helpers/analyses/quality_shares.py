@@ -120,7 +120,7 @@ def calibrated(frame: pd.DataFrame, shares: list[str] = CALIBRATED,
     controls for less than it should) rather than inflated by a correction that would divide by almost nothing.
     """
     rel = reliabilities(frame[shares].to_numpy(float), error_covariances(frame, shares))
-    keep = [s for s, r in zip(shares, rel) if r >= MIN_RELIABILITY]
+    keep = [s for s, r in zip(shares, rel, strict=True) if r >= MIN_RELIABILITY]
     out = frame.copy()
     for s in shares:
         out[f"{s}_measured"] = out[s]
@@ -130,7 +130,7 @@ def calibrated(frame: pd.DataFrame, shares: list[str] = CALIBRATED,
                              error_covariances(frame, keep))
         for j, s in enumerate(keep):
             out[s] = T[:, j]
-    return out, {s: round(float(r), 4) for s, r in zip(shares, rel)}
+    return out, {s: round(float(r), 4) for s, r in zip(shares, rel, strict=True)}
 
 
 def measurement_check(frame: pd.DataFrame, accounts: pd.DataFrame) -> pd.DataFrame:
@@ -154,3 +154,19 @@ def measurement_check(frame: pd.DataFrame, accounts: pd.DataFrame) -> pd.DataFra
                      "slope_ci_low": slope["ci_low"], "slope_ci_high": slope["ci_high"],
                      "reliability_assumed": assumed[share], "reliability_realised": float(r.statistic**2)})
     return pd.DataFrame(rows)
+
+
+def reliability_table(reliability: dict[str, float], frame: pd.DataFrame) -> pd.DataFrame:
+    """Each calibrated share's reliability, beside the median followers judged and the accounts behind it."""
+    return pd.DataFrame({"share": list(reliability), "reliability": list(reliability.values()),
+                         "median followers judged": frame["followers_judged"].median(), "accounts": len(frame)})
+
+
+def unlisted_followers(follower_quality: pd.DataFrame | None, accounts: pd.DataFrame) -> pd.Series:
+    """The account of each scored follower whose account the dataset has no profile or posts for.
+
+    A users table's followers belong to a placeholder account with no profile or posts: scored, but not comparable.
+    """
+    if follower_quality is None:
+        return pd.Series(dtype="string")
+    return follower_quality.loc[~follower_quality["account_id"].isin(accounts["account_id"]), "account_id"]

@@ -1,0 +1,104 @@
+"""Notebook 21's helpers: why a comparison cannot run, in words; the gain for ten points of a share recovers a
+planted coefficient; H08's verdict and finding follow its numbers; the tables and figures show what they say."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers import stats
+from helpers.analyses import quality_engagement, quality_shares
+from helpers.reports.figures import quality
+
+
+def _estimate(value: float, low: float = math.nan, high: float = math.nan, p: float = math.nan) -> stats.Estimate:
+    return stats.Estimate("x", value, low, high, p, 30, "test")
+
+
+def _frame(n: int = 40, seed: int = 2) -> pd.DataFrame:
+    """Accounts with log followers, noisy relevant and fake shares and their sampling variances."""
+    rng = np.random.default_rng(seed)
+    relevant, fake = rng.uniform(0.2, 0.8, n), rng.uniform(0.0, 0.2, n)
+    judged = np.full(n, 100)
+    frame = pd.DataFrame({"account_id": [f"a{i}" for i in range(n)], "followers_judged": judged,
+                          "n_eff": judged.astype(float), "log_followers": rng.normal(8, 2, n),
+                          "relevant_share": relevant, "fake_share": fake,
+                          "var_relevant_share": relevant * (1 - relevant) / judged,
+                          "var_fake_share": fake * (1 - fake) / judged, "cov_fake_share_relevant_share": 0.0})
+    frame[quality_engagement.OUTCOME] = 0.7 * frame["log_followers"] + 1.5 * relevant + rng.normal(0, 0.1, n)
+    return frame
+
+
+def test_readiness_says_why_the_comparison_cannot_run():
+    frame = _frame()
+    reason, reliability = quality_engagement.readiness(frame, None, 5, 20)
+    assert reason.startswith("the followers have not been scored") and reliability is None
+    reason, _ = quality_engagement.readiness(frame.head(3), pd.DataFrame(), 5, 20)
+    assert reason == ("3 account(s) have at least 5 original posts and 20 judged followers; a comparison across "
+                      "accounts needs at least 10")
+    reason, reliability = quality_engagement.readiness(frame, pd.DataFrame(), 5, 20)
+    assert reason is None and set(reliability) == {"relevant_share", "fake_share"}
+    assert reliability["relevant_share"] > 0.8
+
+
+def test_the_gain_for_ten_points_recovers_a_planted_coefficient():
+    gain = quality_engagement.gain_pct(_estimate(10 * math.log(1.2), 0.0, 10 * math.log(1.5)))
+    assert gain == pytest.approx([20.0, 0.0, 50.0])
+    finding = quality_engagement.h02_finding(_estimate(10 * math.log(1.2), 0.0, 10 * math.log(1.5)), "more")
+    assert finding == ("+10 points of relevant followers: +20% engagement per post (95% CI +0% to +50%) at equal "
+                       "follower count and fake share; more")
+
+
+def test_h08_verdict_follows_the_test_and_the_dominance_weights():
+    qq = {"delta_quality": _estimate(0.02, p=0.001), "log_followers": _estimate(0.8),
+          "relevant_share": _estimate(0.05), "fake_share": _estimate(0.01)}
+    assert quality_engagement.h08_verdict(qq) == ("follower quality adds to what follower count explains; "
+                                                  "follower count explains more")
+    qq.update(delta_quality=_estimate(0.001, p=0.4), log_followers=_estimate(0.01))
+    assert quality_engagement.h08_verdict(qq) == ("no clear gain from follower quality beyond follower count; "
+                                                  "follower quality explains more")
+    share = _estimate(0.03, 0.01, 0.06)
+    assert quality_engagement.h08_finding(_estimate(0.018, 0.011, 0.03, 1e-16), share, "v") == (
+        "quality adds ΔR² = 0.018 (95% CI 0.011–0.030, p = 1e-16) to follower count; quality's dominance share 3% "
+        "(1–6%): v")
+    assert quality_engagement.h08_extra(share) == {"quality_share": 0.03, "quality_share_ci_low": 0.01,
+                                                   "quality_share_ci_high": 0.06}
+
+
+def test_the_model_table_names_each_model_and_the_figure_leaves_out_the_intercept():
+    frame = _frame()
+    table = quality_engagement.model_table(quality_engagement.quality_models(frame))
+    assert set(table["shares"]) == {"measured shares", "calibrated shares"} and len(table) == 8
+    ax = quality.standardised_coefficients(table)
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert len(labels) == 6 and "relevant followers (share), calibrated shares" in labels
+    assert not any("intercept" in label for label in labels)
+
+
+def test_the_reliability_table_and_the_unlisted_followers():
+    frame = _frame()
+    table = quality_shares.reliability_table({"relevant_share": 0.9, "fake_share": 0.7}, frame)
+    assert table["share"].tolist() == ["relevant_share", "fake_share"] and (table["accounts"] == 40).all()
+    scored = pd.DataFrame({"account_id": ["a0", "a0", "placeholder"], "follower_id": ["f1", "f2", "f3"]})
+    unlisted = quality_shares.unlisted_followers(scored, pd.DataFrame({"account_id": ["a0"]}))
+    assert unlisted.tolist() == ["placeholder"]
+    assert quality_shares.unlisted_followers(None, pd.DataFrame({"account_id": ["a0"]})).empty
+
+
+def test_the_quality_figures_label_what_they_show():
+    frame = _frame()
+    accounts = frame[["account_id"]].assign(true_relevant_share=frame["relevant_share"])
+    ax = quality.measured_vs_planted(frame, accounts)
+    assert len(ax.collections[0].get_offsets()) == 40 and ax.get_xlabel() == "planted share of relevant followers (%)"
+    partial = pd.DataFrame({"share": ["relevant_share", "fake_share"], "estimate": [0.4, -0.1],
+                            "ci_low": [0.3, -0.2], "ci_high": [0.5, 0.0]})
+    labels = [t.get_text() for t in quality.partial_correlations(partial).get_yticklabels()]
+    assert labels == ["relevant followers (share)", "likely fake followers (share)"]
+    dom = pd.DataFrame({"name": ["dominance log_followers", "dominance relevant_share"], "estimate": [0.9, 0.02],
+                        "ci_low": [0.8, 0.01], "ci_high": [0.95, 0.03]})
+    ax = quality.dominance(dom)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["followers (log)", "relevant followers (share)"]
+    assert ax.lines[0].get_xdata()[0] == pytest.approx(90.0)
