@@ -13,19 +13,19 @@ import pandas as pd
 import pytest
 from threadpoolctl import threadpool_limits
 
-from helpers.data import dataset
 from helpers import paths
-from helpers.stats import NotEstimable
 from helpers.analyses import quality_engagement as qe
 from helpers.analyses import quality_shares as qs
 from helpers.analyses import reciprocity as rc
 from helpers.analyses import reply_rate as rr
+from helpers.data import dataset
 from helpers.quality import model as authenticity
 from helpers.quality.interests import load_interests
 from helpers.quality.score import score_dataset, score_tables
 from helpers.reports.run import run_analyses
 from helpers.simulate import build_sample, load_config
 from helpers.simulate.build import simulate_cohort
+from helpers.stats import NotEstimable
 
 NULL_WORLD = {"cohort": {"accounts": 60, "followers_sampled": 40, "posts_per_account": 20}}
 NULL_REPEATS = 200
