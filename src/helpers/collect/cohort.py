@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from helpers import paths
 from helpers.data import dataset, pseudonyms, schemas
 
 REPEATED = "the server repeated its pagination cursor"  # why a listing stopped early (designs, notes)
@@ -33,6 +35,15 @@ class Options:
     def stages(self) -> bool:
         """Whether to show the per-stage bars."""
         return self.progress and self.stage_progress
+
+
+def cache_folder(given: str | Path | None, replay_demo: bool) -> Path:
+    """The request cache: the folder given, else a throwaway one for the replay demo, else data/.cache/collect."""
+    if given:
+        return Path(given)
+    if replay_demo:  # the demo's answers are generated: keeping them would only shadow a real collection's
+        return Path(tempfile.mkdtemp(prefix="qvq-replay-cache-"))
+    return paths.DATA / ".cache" / "collect"
 
 
 def repeated_note(lists: list[str]) -> str:
@@ -154,7 +165,7 @@ def _collection_summary(cohort: Cohort, stats: dict | None, replay_demo: bool) -
         "accounts_unavailable": len(cohort.rejects), "partial": cohort.partial,
         "not_collected": {k: v for k, v in cohort.failed.items() if k not in cohort.done},
         "sample_designs": designs, "answered_by": answered, "requests": stats or {},
-        "collected_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "collected_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
 
 
