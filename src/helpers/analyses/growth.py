@@ -258,8 +258,11 @@ def intro_text(tl: Timeline, handle: str, platform: str) -> str:
              "followers." if len(s) else ". ")
     if not tl.enough:
         return text
-    how = {"backtest": f"(the target was crossed on {tl.crossed:%d %b %Y}, so this is a backtest).",
-           "forecast": "(the last observed day: a forecast)."}.get(tl.mode, "(chosen).")
+    how = "(chosen)."
+    if tl.mode == "backtest":
+        how = f"(the target was crossed on {tl.crossed:%d %b %Y}, so this is a backtest)."
+    elif tl.mode == "forecast":
+        how = "(the last observed day: a forecast)."
     return text + f" Growth period from **{tl.start:%d %b %Y}**; cut-off **{tl.cut:%d %b %Y}** " + how
 
 
