@@ -11,12 +11,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.data import dataset
-from helpers.hypotheses import record
 from helpers.analyses import focal_audience as fa
 from helpers.analyses import growth as gr
 from helpers.analyses import purge as pu
 from helpers.analyses import traffic as tr
+from helpers.data import dataset
+from helpers.hypotheses import record
 from helpers.simulate import build_sample, load_config
 from helpers.simulate.focal import simulate_focal
 

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.analyses import focal_audience, growth, purge, reciprocity, reply_rate, ropensci
+from helpers.analyses import focal_audience, followers_clicks, growth, purge, reciprocity, reply_rate, ropensci
 from helpers.data import dataset, schemas
 from helpers.reports.figures import growth as growth_figures
 from helpers.reports.figures import purge as purge_figures
@@ -100,8 +100,9 @@ def test_the_growth_figures_draw_the_curve_the_band_and_the_groups():
     assert ax.get_title() == "Daily follower count" and "purge (40 removed)" in ax.get_legend_handles_labels()[1]
     ax = growth_figures.projection(tl.series, growth.projection_band(est, 60), est, 10_000, tl.cut)
     assert ax.get_title() == "Projection to 10,000 followers"
+    groups = pd.Index(["fast-growth days", "slow-growth days"], name="group")
     speed = pd.DataFrame({"followers": [5, 6], "share_relevant": [0.5, 0.2], "ci_low": [0.3, 0.1],
-                          "ci_high": [0.7, 0.4]}, index=pd.Index(["fast-growth days", "slow-growth days"], name="group"))
+                          "ci_high": [0.7, 0.4]}, index=groups)
     ax = growth_figures.relevance_by_speed(speed)
     assert [t.get_text() for t in ax.get_yticklabels()] == ["fast-growth days (n=5)", "slow-growth days (n=6)"]
     matplotlib.pyplot.close("all")
@@ -125,7 +126,8 @@ def test_the_focal_series_and_counterfactual_recover_the_planted_purge(sample):
     rows = purge.counterfactuals(ds.followers, quality, ds.interactions, account["account_id"])
     assert [name for name, _ in rows] == ["labels used: true type (simulated)", "quality scores"]
     table = purge.counterfactual_table(rows)
-    assert table.loc[1, "share likely fake"] == pytest.approx(0.25, abs=0.01) and table.loc[0, "likely fake"] == rows[0][1].extra["likely_fake"]
+    assert table.loc[1, "share likely fake"] == pytest.approx(0.25, abs=0.01)
+    assert table.loc[0, "likely fake"] == rows[0][1].extra["likely_fake"]
 
 
 def test_without_a_focal_account_the_purge_series_are_empty():
@@ -258,7 +260,6 @@ def test_the_case_statistics_recover_a_planted_slope_and_word_it():
     assert el.covers(-0.8) and "more followers went with about -7 % more clicks" in ropensci.elasticity_text(el)
     trends = ropensci.trend_table(monthly).set_index("name")["estimate"]
     assert trends["trend of followers (% per year)"] == pytest.approx(100 * np.expm1(12 / 35), rel=0.01)
-    from helpers.analyses import followers_clicks
     corr = followers_clicks.correlations(monthly, n_boot=200)
     assert len(ropensci.correlation_table(corr)) == 4 and "**-" in ropensci.correlation_text(corr)
     est, finding = ropensci.h11_parts(corr, "fell", True, ropensci.export_folder(None), 36)

@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.data import dataset, schemas
 from helpers.analyses import followers_clicks as fcl
 from helpers.analyses import links
+from helpers.data import dataset, schemas
 from helpers.ingest.pipeline import ingest
 
 
