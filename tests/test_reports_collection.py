@@ -111,7 +111,8 @@ def test_traffic_is_ingested_from_the_exports_that_exist(tmp_path):
     assert source.found == [str(tmp_path / "acq.csv")] and (tmp_path / "ds" / "traffic.parquet").is_file()
     assert source.messages[0] == f"not found, skipped: {tmp_path / 'gone.csv'}" and "read" in source.messages[1]
     assert int(source.traffic["sessions"].sum()) == 190
-    assert collection.traffic_markdown(source).data.startswith(f"**Data:** the exports ingested into `{tmp_path}")
+    assert collection.traffic_markdown(source).data.startswith("**Data:** the exports ingested into <code")
+    assert f"{tmp_path}/ds</code>" in collection.traffic_markdown(source).data
 
 
 def test_without_exports_or_dataset_the_traffic_is_empty_and_says_why(tmp_path):

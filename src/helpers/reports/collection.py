@@ -16,6 +16,7 @@ from helpers.data import dataset, schemas
 from helpers.errors import DatasetError
 from helpers.ingest import registry
 from helpers.ingest.pipeline import ingest, summary_lines
+from helpers.reports import safe
 
 COUNTS = ["read", "kept", "rejected"]
 # Identifier columns a pseudonymised dataset holds only as keyed-hash pseudonyms (ids "p_…", handles "h_…").
@@ -132,14 +133,14 @@ def read_traffic(exports: Sequence[str], out_dataset: str, fallback: str, site: 
     if found:
         path, entries = ingest(found, dataset.resolve(out_dataset), options={"site": site} if site else {},
                                progress=False)
-        return TrafficSource(dataset.load(path), found, f"the exports ingested into `{path}`",
+        return TrafficSource(dataset.load(path), found, f"the exports ingested into {safe.code(path)}",
                              skipped + ["\n".join(summary_lines(entries))])
     try:
-        return TrafficSource(dataset.load(fallback), [], f"dataset `{fallback}` (none of the exports was found)",
-                             skipped)
+        return TrafficSource(dataset.load(fallback), [],
+                             f"dataset {safe.code(fallback)} (none of the exports was found)", skipped)
     except DatasetError as exc:
-        return TrafficSource(None, [], f"nothing: none of the exports was found and dataset `{fallback}` could not "
-                                       f"be loaded ({exc})", skipped)
+        return TrafficSource(None, [], f"nothing: none of the exports was found and dataset "
+                                       f"{safe.code(fallback)} could not be loaded ({safe.md(exc)})", skipped)
 
 
 def traffic_markdown(source: TrafficSource) -> Markdown:
@@ -155,7 +156,7 @@ def notes_markdown(ds: dataset.Dataset | None) -> Markdown:
     if not notes:
         return Markdown("No notes.")
     return Markdown("**What the inputs say about their dates and what was left out:**\n\n"
-                    + "\n".join(f"- {n}" for n in notes))
+                    + "\n".join(f"- {safe.md(n)}" for n in notes))
 
 
 def social_share_markdown(social: pd.DataFrame) -> Markdown:
@@ -163,7 +164,8 @@ def social_share_markdown(social: pd.DataFrame) -> Markdown:
     if social.empty:
         return Markdown("**No traffic to summarise.** Point `exports` at your own GA4, UA, Plausible, Matomo or "
                         "Jetpack exports or server logs, or build a dataset with a `traffic` table.")
-    lines = [f"- **{r.site}** ({r.report}): {r.social_sessions:,} of {r.sessions:,} sessions from social networks "
-             f"= {r.share:.1%}" + (f" (95% CI {r.ci_low:.1%}–{r.ci_high:.1%})" if pd.notna(r.ci_low) else "")
+    lines = [f"- **{safe.md(r.site)}** ({safe.md(r.report)}): {r.social_sessions:,} of {r.sessions:,} sessions from "
+             f"social networks = {r.share:.1%}"
+             + (f" (95% CI {r.ci_low:.1%}–{r.ci_high:.1%})" if pd.notna(r.ci_low) else "")
              for r in social.itertuples()]
     return Markdown("Social networks' share of sessions, per site and report:\n\n" + "\n".join(lines))
