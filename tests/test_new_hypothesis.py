@@ -14,9 +14,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers.hypotheses import registry, scaffold
 from helpers import paths
 from helpers.errors import UserError
+from helpers.hypotheses import registry, scaffold
 from helpers.simulate import build_sample, load_config
 
 SMALL = {"days": 90, "cohort": {"accounts": 40, "followers_sampled": 30, "posts_per_account": 20},
@@ -172,3 +172,19 @@ def test_the_readme_walkthrough(project: Path, tmp_path: Path):
     # the real notebooks folder is untouched (checked by name: others may edit it while tests run)
     assert not list(paths.NOTEBOOKS.glob("*my_test*"))
     assert "my_test" not in (paths.NOTEBOOKS / "registry.toml").read_text()
+
+
+def test_the_templates_figure_shows_both_kinds_of_post_on_a_log_scale():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    from helpers.reports.figures.links import link_boxplot
+
+    per_post = pd.DataFrame({"has_link": [True, False] * 10, "engagement": range(20)})
+    ax = link_boxplot(per_post)
+    assert ax.get_yscale() == "log" and [t.get_text() for t in ax.get_xticklabels()] == ["without a link",
+                                                                                          "with a link"]
+    plt.close("all")

@@ -151,3 +151,46 @@ def test_the_report_table_shows_every_hypothesis_in_plain_text():
     assert shown.loc["H01_a", "p"] == "< 1e-300" and shown.loc["H01_a", "95% CI"] == "0.2 to 1"
     assert shown.loc["H11_case", "backs when > 0"] == "quantity (case study, not counted)"
     assert shown.loc["H03_c", "estimate"] == "—" and shown.loc["H03_c", "q < 0.05"] == "not run"
+
+
+def test_the_counts_table_has_one_row_per_side_with_the_reports_column_names():
+    a = answer_of([res("H01_a", 0.6, 0.001, "quantity"), res("H02_b", -1.2, 0.001, "quality"),
+                   res("H03_c", 0.3, 0.9, "quality")])
+    counts = summary.counts_table(a)
+    assert counts.index.name == "side" and list(counts.index) == ["quantity", "quality"]
+    assert counts.loc["quality"].to_dict() == {"hypotheses with a p-value": 2, "significant in its favour": 0,
+                                               "significant against it": 1}
+
+
+@pytest.mark.parametrize(("low", "high", "words"), [(0.6, 0.8, "**follower quality** explains more."),
+                                                    (0.1, 0.3, "**follower count** explains more."),
+                                                    (0.4, 0.7, "which side explains more is not settled.")])
+def test_the_direct_comparison_is_told_with_its_share_and_which_side_explains_more(low, high, words):
+    from helpers.reports.figures.summary import head_to_head_text
+
+    a = answer_of([res("H01_a", 0.6, 0.001, "quantity"),
+                   res("H08_quality_vs_quantity_r2", 0.05, 0.001, "quality", **share(low, high))])
+    text = head_to_head_text(a)
+    assert text.startswith("Direct comparison **H08&#95;quality&#95;vs&#95;quantity&#95;r2**: estimate 0.05 (95% CI")
+    assert f"(95% CI {low:.3g} to {high:.3g})" in text and text.endswith(words)
+
+
+def test_the_scales_and_what_cannot_be_concluded_are_listed_with_data_escaped():
+    from helpers.reports.figures.summary import cannot_conclude_text, scales_text
+
+    table = summary.summary_table([res("H01_a", 0.6, 0.001, "quantity", measure="log *slope*"),
+                                   res("H11_case", 0.5, 0.01, "quantity", case_data="another account")])
+    text = scales_text(table)
+    assert "- **H01&#95;a** (question H01&#95;a): log &#42;slope&#42;." in text
+    assert "*Case study on other data: another account.*" in text and "no measure recorded" in text
+    a = summary.overall_answer(table, simulated=True)
+    listed = cannot_conclude_text(a).splitlines()
+    assert listed[0] == "**What this cannot conclude.**" and len(listed) == 2 + len(a.cannot_conclude)
+
+
+def test_results_go_to_the_folder_given_else_under_the_datasets_reports(tmp_path):
+    from helpers import paths
+    from helpers.hypotheses import results
+
+    assert results.results_dir("mini") == str(paths.REPORTS / "mini" / "results")
+    assert results.results_dir("mini", tmp_path) == str(tmp_path)

@@ -83,7 +83,7 @@ def display_table(table: pd.DataFrame, alpha: float = ALPHA) -> pd.DataFrame:
         "hypothesis": table["id"],
         "estimate": [_num(v) for v in table["estimate"]],
         "95% CI": [f"{_num(lo)} to {_num(hi)}" if np.isfinite(lo) else "—"
-                   for lo, hi in zip(table["ci_low"], table["ci_high"])],
+                   for lo, hi in zip(table["ci_low"], table["ci_high"], strict=True)],
         "p": [_num(v, 2, p_value=True) for v in table["p"]],
         "q": [_num(v, 2, p_value=True) for v in table["q"]],
         "n": ["—" if pd.isna(v) else f"{int(v):,}" for v in table["n"]],
@@ -214,7 +214,7 @@ def overall_answer(table: pd.DataFrame, *, simulated: bool = False, alpha: float
     head = None
     if h2h is not None:
         head = {k: _plain(h2h[k]) for k in ["id", "estimate", "ci_low", "ci_high", "q", "supports", "direction"]}
-        head.update({k: _plain(v) for k, v in zip(SHARE, _share(h2h))})
+        head.update({k: _plain(v) for k, v in zip(SHARE, _share(h2h), strict=True)})
     return Answer(answer, dominant, counts, head, _text(answer, dominant, counts, alpha),
                   _limits(table, answer, h2h, simulated), alpha)
 
@@ -245,3 +245,14 @@ def write_summary(table: pd.DataFrame, answer: Answer, path: str | Path, *, data
     """Write summary.json atomically."""
     content = summary_dict(table, answer, dataset=dataset, simulated=simulated)
     return atomic.write_text(path, json.dumps(content, indent=2, default=_plain, allow_nan=False) + "\n")
+
+
+COUNT_COLUMNS = {"tested": "hypotheses with a p-value", "for": "significant in its favour",
+                 "against": "significant against it"}
+
+
+def counts_table(answer: Answer) -> pd.DataFrame:
+    """Per side, the hypotheses tested and those significant for and against it, as the report shows them."""
+    counts = pd.DataFrame(answer.counts).T.rename(columns=COUNT_COLUMNS)
+    counts.index.name = "side"
+    return counts
