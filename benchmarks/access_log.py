@@ -21,9 +21,11 @@ from helpers.ingest.common.base import Context
 from helpers.ingest.web import access_log
 
 AGENTS = ["Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36",
-          "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15",
+          "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+          "Version/17.4 Safari/605.1.15",
           "Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0",
-          "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 Version/17.4 Mobile/15E148 Safari/604.1"]
+          "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 "
+          "Version/17.4 Mobile/15E148 Safari/604.1"]
 BOTS = ["Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
         "Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)", "curl/8.5.0"]
 REFERRERS = ["-", "-", "https://www.google.com/", "https://t.co/AbCdEf", "https://bsky.app/",
@@ -79,7 +81,8 @@ def main() -> None:
         path = args.keep or Path(tmp) / "access.log"
         started = time.perf_counter()
         lines = generate(path, args.size_mb)
-        print(f"generated {lines:,} lines ({path.stat().st_size / 1e6:,.0f} MB) in {time.perf_counter() - started:.1f} s")
+        print(f"generated {lines:,} lines ({path.stat().st_size / 1e6:,.0f} MB) "
+              f"in {time.perf_counter() - started:.1f} s")
         started = time.perf_counter()
         matched = plain_regex(path)
         regex_s = time.perf_counter() - started

@@ -34,7 +34,9 @@ from helpers.ingest.common.base import Context
 from helpers.ingest.x import archive as x_archive
 
 ACCOUNT_ID = "1000000001"
-WORDS = ["data", "blog", "post", "quality", "network", "followers", "engagement", "release", "notes", "python", "notebook", "research", "thanks", "great", "idea", "meetup", "tonight", "slides", "video", "open", "source", "community"]
+WORDS = ["data", "blog", "post", "quality", "network", "followers", "engagement", "release", "notes", "python",
+         "notebook", "research", "thanks", "great", "idea", "meetup", "tonight", "slides", "video", "open", "source",
+         "community"]
 
 
 def _when(rng: random.Random, i: int) -> str:

@@ -76,7 +76,8 @@ def generate(n: int, accounts: int = 1, seed: int = 7) -> dict[str, pd.DataFrame
         "bio": _bios(rng, n), "location": np.asarray(PLACES, dtype=object)[rng.integers(0, len(PLACES), n)],
         "created_at": OBSERVED - pd.to_timedelta(age, unit="D"),
         "followers_count": np.where(fake, rng.integers(0, 30, n), np.round(rng.lognormal(5, 1.3, n))).astype("int64"),
-        "following_count": np.where(fake, rng.integers(200, 4000, n), np.round(rng.lognormal(5.5, 1, n))).astype("int64"),
+        "following_count": np.where(fake, rng.integers(200, 4000, n),
+                                    np.round(rng.lognormal(5.5, 1, n))).astype("int64"),
         "posts_count": posts, "listed_count": np.where(fake, 0, rng.poisson(3, n)).astype("int64"),
         "likes_count": np.round(rng.lognormal(5, 1.5, n)).astype("int64"),
         "last_post_at": (OBSERVED - pd.to_timedelta(since, unit="D")).where(posts > 0, pd.NaT),
@@ -169,10 +170,12 @@ def run_baseline(rows: int, accounts: int) -> dict:
         cc = [bool(r["display_name"]), not r["default_avatar"], bool(r["location"]), bool(r["bio"]), followers >= 30,
               r["listed_count"] > 0, posts >= 50, 2 * followers >= friends]  # the url is unknown here
         bio_folded = fold(r["bio"])
-        sos = bool(re.search(r"(?<![a-z0-9])bot(?![a-z0-9])", bio_folded)) or (friends > 0 and friends >= 100 * followers)
+        sos = (bool(re.search(r"(?<![a-z0-9])bot(?![a-z0-9])", bio_folded))
+               or (friends > 0 and friends >= 100 * followers))
         sb = (friends > 0 and friends >= 50 * followers) or posts == 0 or (age > 61 and r["default_avatar"]) or \
             (not r["bio"] and not r["location"] and friends > 100)
-        since = (r["observed_at"] - r["last_post_at"]).total_seconds() / 86400 if pd.notna(r["last_post_at"]) else np.nan
+        since = ((r["observed_at"] - r["last_post_at"]).total_seconds() / 86400
+                 if pd.notna(r["last_post_at"]) else np.nan)
         inactive = posts == 0 or (since > 90 if not np.isnan(since) else False)
         hits = len(pattern.findall(bio_folded))
         sim = float((normalize(vectorizer.transform([r["bio"]])) @ centroids[r["account_id"]].T)[0, 0])

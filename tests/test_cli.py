@@ -23,7 +23,7 @@ def test_help_lists_the_commands(tmp_path):
 def test_analyses_on_a_missing_dataset_is_one_plain_sentence_naming_the_fix(tmp_path):
     out = _run("analyses", "--dataset", "no_such_dataset", "--out", str(tmp_path / "r"), cwd=tmp_path)
     assert out.returncode == 2
-    lines = [l for l in out.stderr.splitlines() if l.strip()]
+    lines = [line for line in out.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and "no_such_dataset" in lines[0] and "python -m helpers" in lines[0]
     assert "Traceback" not in out.stderr
 

@@ -49,9 +49,9 @@ def test_the_required_research_stack_is_declared():
 
 
 def test_the_lock_pins_every_line():
-    lines = [l for l in (paths.ROOT / "requirements.lock").read_text().splitlines()
-             if l.strip() and not l.lstrip().startswith("#")]
-    assert all("==" in l for l in lines), [l for l in lines if "==" not in l]
+    lines = [line for line in (paths.ROOT / "requirements.lock").read_text().splitlines()
+             if line.strip() and not line.lstrip().startswith("#")]
+    assert all("==" in line for line in lines), [line for line in lines if "==" not in line]
 
 
 def test_environment_yml_installs_the_lock_and_the_package_on_the_same_python():

@@ -182,7 +182,8 @@ def test_a_zip_over_the_size_limit_is_refused_before_extraction(tmp_path: Path,
         zf.writestr("Reports_snapshot.csv", content)
     monkeypatch.setenv("QVQ_MAX_ARCHIVE_BYTES", "1000")
     _never_extract(monkeypatch)
-    with pytest.raises(InputError, match=f"big.zip: unpacks to {len(content):,} bytes besides media, over the limit of 1,000"):
+    with pytest.raises(InputError,
+                       match=f"big.zip: unpacks to {len(content):,} bytes besides media, over the limit of 1,000"):
         ingest([archive], tmp_path / "ds", progress=False)
 
 

@@ -25,7 +25,7 @@ def test_cli_ingest_of_a_real_folder_prints_format_and_counts(realdata, tmp_path
     assert out.returncode == 0, out.stderr
     assert f"{realdata / folder}: {fmt}" in out.stdout
     for table, (read, kept, rejected) in tables.items():
-        line = next(l for l in out.stdout.splitlines() if l.strip().startswith(table + " "))
+        line = next(row for row in out.stdout.splitlines() if row.strip().startswith(table + " "))
         assert line.split()[1:] == ["read", f"{read:,}", "kept", f"{kept:,}", "rejected", f"{rejected:,}"], line
     manifest = json.loads((tmp_path / "ds" / "manifest.json").read_text())
     assert manifest["inputs"][0]["format"] == fmt and manifest["pseudonymised"] is True
@@ -40,5 +40,5 @@ def test_cli_refuses_a_cut_outbox_with_one_plain_line(tmp_path):
     out = subprocess.run([sys.executable, "-m", "helpers", "ingest", str(folder), "--dataset", "t",
                           "--out", str(tmp_path / "ds")], capture_output=True, text=True, cwd=tmp_path)
     assert out.returncode == 2 and "Traceback" not in out.stderr
-    lines = [l for l in out.stderr.splitlines() if l.strip()]
+    lines = [line for line in out.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("error: ") and "outbox.json" in lines[0]

@@ -58,7 +58,8 @@ def test_utf16_tab_separated_2018_connections_with_old_dates():
     assert list(df.index) == ["Ada Lovelace", "Charles Babbage", "Grace Hopper"]
     assert str(df.loc["Ada Lovelace", "followed_at"]) == "2018-01-08 18:14:00+00:00"
     assert str(df.loc["Grace Hopper", "followed_at"]) == "2016-03-04 23:59:00+00:00"
-    assert df.loc["Ada Lovelace", "bio"] == "Programmer at Analytical Engines" and df.loc["Grace Hopper", "bio"] == "Navy"
+    assert df.loc["Ada Lovelace", "bio"] == "Programmer at Analytical Engines"
+    assert df.loc["Grace Hopper", "bio"] == "Navy"
     assert df["followed_back"].all() and (df["account_id"] == "linkedin:me").all()
 
 

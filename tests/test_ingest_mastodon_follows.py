@@ -52,7 +52,8 @@ def test_full_export_with_a_bad_line_rejected():
     df = result.tables["following"]
     assert list(df["followed_id"]) == ["alice@example.social", "bob@other.example", "carol@third.example"]
     assert (df["account_id"] == "mastodon:me").all() and (df["handle"] == df["followed_id"]).all()
-    assert result.rejects[0]["reason"] == "not a Mastodon address (user@host)" and result.rejects[0]["location"] == "line 4"
+    assert result.rejects[0]["reason"] == "not a Mastodon address (user@host)"
+    assert result.rejects[0]["location"] == "line 4"
 
 
 def test_one_column_crlf_and_headerless_variants_and_the_account_option():

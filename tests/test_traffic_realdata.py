@@ -51,7 +51,8 @@ def test_ua_tco_rows_land_in_x(realdata: Path, ingested: callable) -> None:
     with open(realdata / UA, newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     tco = sum(int(r["Sessions"].replace(",", "")) for r in rows if r["Source"] == "t.co")
-    twitter = sum(int(r["Sessions"].replace(",", "")) for r in rows if r["Source"] in ("t.co", "twitter", "twitter.com"))
+    twitter = sum(int(r["Sessions"].replace(",", "")) for r in rows
+                  if r["Source"] in ("t.co", "twitter", "twitter.com"))
     traffic = ingested(realdata / UA).traffic
     assert set(traffic.loc[traffic["source"] == "t.co", "channel"]) == {"x"}
     assert int(traffic.loc[traffic["source"] == "t.co", "sessions"].sum()) == tco == 4300

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from helpers.commands import add_command
 from helpers.errors import UserError
 
 
@@ -23,14 +24,14 @@ def run(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the analyses command."""
-    p = sub.add_parser("analyses", help="run the analysis notebooks on a dataset and write HTML reports",
-                       description="Execute every notebook listed in notebooks/registry.toml, in that order, with "
-                                   "papermill, and render reports/<dataset>/ (skipping reports that are up to date).")
+    p = add_command(sub, "analyses", run, help="run the analysis notebooks on a dataset and write HTML reports",
+                    description="Execute every notebook listed in notebooks/registry.toml, in that order, with "
+                                "papermill, and render reports/<dataset>/ (skipping reports that are up to date).")
     p.add_argument("--dataset", default="sample", metavar="NAME_OR_PATH",
                    help="dataset name under data/processed/ or a dataset folder (default: sample)")
-    p.add_argument("--out", metavar="DIR", help="report folder (default: reports/<dataset name>); a folder that exists must hold "
+    p.add_argument("--out", metavar="DIR",
+                   help="report folder (default: reports/<dataset name>); a folder that exists must hold "
                         "reports this tool wrote")
     p.add_argument("--force", action="store_true", help="re-run notebooks even when their report is up to date")
     p.add_argument("--only", nargs="+", metavar="NOTEBOOK", help="run only these notebooks (names without .ipynb)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
-    p.set_defaults(func=run)

@@ -6,9 +6,12 @@ import argparse
 import contextlib
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 from helpers import paths
+from helpers.commands import add_command
 from helpers.data import dataset
 from helpers.errors import UserError
 
@@ -210,6 +213,75 @@ def _common(p: argparse.ArgumentParser, *, http: bool = True) -> None:
                    help="cohort size of the replay demo (default 20)")
 
 
+def _who(p: argparse.ArgumentParser, metavar: str, accounts_help: str, line: str) -> argparse._MutuallyExclusiveGroup:
+    """The two ways of naming the accounts, --accounts or --accounts-file (one `line` a line), as an either-or group."""
+    who = p.add_mutually_exclusive_group()
+    who.add_argument("--accounts", nargs="+", metavar=metavar, help=accounts_help)
+    who.add_argument("--accounts-file", metavar="F", help=f"a text file with one {line} a line (# comments)")
+    return who
+
+
+def _bluesky_options(p: argparse.ArgumentParser) -> None:
+    """Bluesky's own options: the accounts or a search, and the AppView."""
+    who = _who(p, "H", "handles or DIDs, e.g. alice.bsky.social", line="handle or DID")
+    who.add_argument("--search", metavar="QUERY", help="the accounts app.bsky.actor.searchActors finds for QUERY")
+    p.add_argument("--max-accounts", type=int, default=20, metavar="N",
+                   help="how many search results form the cohort (default 20)")
+    p.add_argument("--base-url", default=None, metavar="URL",
+                   help="another AppView or a replay server (default: $QVQ_BLUESKY_BASE_URL, else "
+                        "https://public.api.bsky.app)")
+
+
+def _mastodon_options(p: argparse.ArgumentParser) -> None:
+    """Mastodon's own options: the accounts, the server asked, the token."""
+    _who(p, "user@instance", "accounts as user@instance", line="user@instance")
+    p.add_argument("--base-url", default=None, metavar="URL",
+                   help="ask this server about every account (default: $QVQ_MASTODON_BASE_URL, else each "
+                        "account's own server, which knows all its followers)")
+    p.add_argument("--token-env", default="MASTODON_ACCESS_TOKEN", metavar="NAME",
+                   help="environment variable holding an optional access token (default MASTODON_ACCESS_TOKEN); "
+                        "the token is never printed or stored")
+
+
+def _snscrape_options(p: argparse.ArgumentParser) -> None:
+    """snscrape's own options: the module, its targets, how much to fetch."""
+    p.add_argument("module", metavar="MODULE",
+                   help="an snscrape account module: mastodon-profile, reddit-user or telegram-channel")
+    p.add_argument("targets", nargs="+", metavar="TARGET",
+                   help="accounts as the module takes them (e.g. @user@instance or a profile URL; a channel name)")
+    p.add_argument("--max-items", type=int, default=100, metavar="N", help="posts per account (default 100)")
+    p.add_argument("--retries", type=int, default=3, metavar="N", help="snscrape's retries per request (default 3)")
+
+
+class Collector(NamedTuple):
+    """One collector's subcommand: what runs it, its own options, and the texts of its help."""
+
+    name: str
+    run: Callable[[argparse.Namespace], int]
+    options: Callable[[argparse.ArgumentParser], None]
+    help: str
+    description: str
+    note: str = ""  # added to the epilog
+    http: bool = True  # whether it takes the options of the HTTP collectors
+
+
+COLLECTORS = (
+    Collector("bluesky", run_bluesky, _bluesky_options, "Bluesky through the public AppView (no login)",
+              "Collect Bluesky accounts from the public AppView: getProfiles, getFollowers, getFollows and "
+              "getAuthorFeed. No login needed."),
+    Collector("mastodon", run_mastodon, _mastodon_options, "Mastodon through Mastodon.py (an access token is optional)",
+              "Collect Mastodon accounts: account_lookup, account_followers (paged through the Link headers to the "
+              "end), account_following and account_statuses.",
+              " A server knows only part of a remote account's followers: each account records which server "
+              "answered."),
+    Collector("snscrape", run_snscrape, _snscrape_options, "snscrape's account modules (mastodon, reddit, telegram)",
+              "Collect accounts' posts with snscrape for the modules it still serves. It gives no follower lists "
+              "and, outside X, no engagement counts.",
+              " X/Twitter modules have not worked since mid-2023: use your X archive with `python -m helpers "
+              "ingest`.", http=False),
+)
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the collect command and its three collectors."""
     p = sub.add_parser("collect", help="collect a cohort of accounts live (Bluesky, Mastodon, snscrape)",
@@ -217,50 +289,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "their profiles, and its recent posts with engagement counts, into a dataset.",
                        epilog=EPILOG)
     platforms = p.add_subparsers(dest="platform", metavar="PLATFORM", required=True)
-
-    b = platforms.add_parser("bluesky", help="Bluesky through the public AppView (no login)", epilog=EPILOG,
-                             description="Collect Bluesky accounts from the public AppView: getProfiles, "
-                                         "getFollowers, getFollows and getAuthorFeed. No login needed.")
-    who = b.add_mutually_exclusive_group()
-    who.add_argument("--accounts", nargs="+", metavar="H", help="handles or DIDs, e.g. alice.bsky.social")
-    who.add_argument("--accounts-file", metavar="F", help="a text file with one handle or DID a line (# comments)")
-    who.add_argument("--search", metavar="QUERY", help="the accounts app.bsky.actor.searchActors finds for QUERY")
-    b.add_argument("--max-accounts", type=int, default=20, metavar="N",
-                   help="how many search results form the cohort (default 20)")
-    b.add_argument("--base-url", default=None, metavar="URL",
-                   help="another AppView or a replay server (default: $QVQ_BLUESKY_BASE_URL, else "
-                        "https://public.api.bsky.app)")
-    _common(b)
-    b.set_defaults(func=run_bluesky)
-
-    m = platforms.add_parser("mastodon", help="Mastodon through Mastodon.py (an access token is optional)",
-                             epilog=EPILOG + " A server knows only part of a remote account's followers: each "
-                                             "account records which server answered.",
-                             description="Collect Mastodon accounts: account_lookup, account_followers (paged "
-                                         "through the Link headers to the end), account_following and "
-                                         "account_statuses.")
-    who = m.add_mutually_exclusive_group()
-    who.add_argument("--accounts", nargs="+", metavar="user@instance", help="accounts as user@instance")
-    who.add_argument("--accounts-file", metavar="F", help="a text file with one user@instance a line (# comments)")
-    m.add_argument("--base-url", default=None, metavar="URL",
-                   help="ask this server about every account (default: $QVQ_MASTODON_BASE_URL, else each "
-                        "account's own server, which knows all its followers)")
-    m.add_argument("--token-env", default="MASTODON_ACCESS_TOKEN", metavar="NAME",
-                   help="environment variable holding an optional access token (default MASTODON_ACCESS_TOKEN); "
-                        "the token is never printed or stored")
-    _common(m)
-    m.set_defaults(func=run_mastodon)
-
-    s = platforms.add_parser("snscrape", help="snscrape's account modules (mastodon, reddit, telegram)",
-                             epilog=EPILOG + " X/Twitter modules have not worked since mid-2023: use your X "
-                                             "archive with `python -m helpers ingest`.",
-                             description="Collect accounts' posts with snscrape for the modules it still serves. "
-                                         "It gives no follower lists and, outside X, no engagement counts.")
-    s.add_argument("module", metavar="MODULE",
-                   help="an snscrape account module: mastodon-profile, reddit-user or telegram-channel")
-    s.add_argument("targets", nargs="+", metavar="TARGET",
-                   help="accounts as the module takes them (e.g. @user@instance or a profile URL; a channel name)")
-    s.add_argument("--max-items", type=int, default=100, metavar="N", help="posts per account (default 100)")
-    s.add_argument("--retries", type=int, default=3, metavar="N", help="snscrape's retries per request (default 3)")
-    _common(s, http=False)
-    s.set_defaults(func=run_snscrape)
+    for c in COLLECTORS:
+        collector = add_command(platforms, c.name, c.run, help=c.help, description=c.description,
+                                epilog=EPILOG + c.note)
+        c.options(collector)
+        _common(collector, http=c.http)

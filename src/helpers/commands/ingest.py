@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from helpers import paths
+from helpers.commands import add_command
 from helpers.data import dataset
 
 
@@ -36,10 +37,10 @@ def run(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ingest command."""
-    p = sub.add_parser("ingest", help="read exports (zip, folder or file; format detected from content) "
-                                      "into a canonical dataset",
-                       description="Read exports into the canonical tables of DATA_MODEL.md. Each input may be a "
-                                   "zip, a folder or a single file; its format is detected from its content.")
+    p = add_command(sub, "ingest", run, help="read exports (zip, folder or file; format detected from content) "
+                                              "into a canonical dataset",
+                    description="Read exports into the canonical tables of DATA_MODEL.md. Each input may be a "
+                                "zip, a folder or a single file; its format is detected from its content.")
     p.add_argument("paths", nargs="+", metavar="PATH", help="export files, folders or zip archives")
     p.add_argument("--dataset", required=True, metavar="NAME",
                    help=f"dataset name (letters, digits, - and _; at most 64): written to {paths.PROCESSED}/NAME "
@@ -52,4 +53,3 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--site", metavar="HOST", help="the blog's host name, for web-analytics inputs")
     p.add_argument("--set", action="append", metavar="KEY=VALUE",
                    help="a reader option, e.g. --set window_hours=48 (repeatable)")
-    p.set_defaults(func=run)

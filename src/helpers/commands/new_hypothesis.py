@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from helpers.commands import add_command
+
 
 def run(args: argparse.Namespace) -> int:
     """Copy the template, register the copy, and say what to do next."""
@@ -18,8 +20,8 @@ def run(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the new-hypothesis command."""
-    p = sub.add_parser(
-        "new-hypothesis", help="start a new hypothesis notebook from the template and register it",
+    p = add_command(
+        sub, "new-hypothesis", run, help="start a new hypothesis notebook from the template and register it",
         description="Copy notebooks/template_hypothesis.ipynb to notebooks/<NN>_<NAME>.ipynb, where NN "
                     "is the next free number of the analysis notebooks (below the summary's 30), give it the "
                     "hypothesis id H<next>_<NAME>, and add an [[analysis]] entry to notebooks/registry.toml before "
@@ -35,4 +37,3 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--supports", choices=["quantity", "quality"],
                    help="which side of 'quantity or quality?' a positive estimate backs; the summary counts the "
                         "hypothesis for that side (default: neither, so it is listed but not counted)")
-    p.set_defaults(func=run)

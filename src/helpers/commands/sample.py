@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 from helpers import paths
+from helpers.commands import add_command
 from helpers.data import dataset
 
 
@@ -25,9 +26,10 @@ def run(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the sample command."""
-    p = sub.add_parser("sample", help="build the simulated sample dataset (byte-identical for a seed and config)",
-                       description="Simulate a focal account (curated growth, a spam purge, a growing blog) and a "
-                                   "cross-platform cohort, with planted effects written to truth.json.")
+    p = add_command(sub, "sample", run,
+                    help="build the simulated sample dataset (byte-identical for a seed and config)",
+                    description="Simulate a focal account (curated growth, a spam purge, a growing blog) and a "
+                                "cross-platform cohort, with planted effects written to truth.json.")
     p.add_argument("--out", default=str(paths.PROCESSED / "sample"), metavar="DIR",
                    help="dataset folder to write (default: data/processed/sample); it must not exist yet, be "
                         "empty, or be a dataset this tool wrote: anything else is refused")
@@ -38,4 +40,3 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="plant no effect of follower quality on engagement or blog traffic (a null world)")
     p.add_argument("--no-quantity-effect", action="store_true",
                    help="plant no effect of follower count on engagement (elasticity 0)")
-    p.set_defaults(func=run)

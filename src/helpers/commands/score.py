@@ -8,6 +8,7 @@ import argparse
 import pandas as pd
 
 from helpers import paths
+from helpers.commands import add_command
 from helpers.data import dataset
 
 
@@ -58,13 +59,13 @@ def run(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the score command."""
-    p = sub.add_parser("score", help="judge each follower (likely fake, inactive, relevant, engaged) and add "
-                                     "follower_quality and account_quality to a dataset",
-                       description="Score every follower of a dataset from its profile: P(fake) by the "
-                                   "authenticity model and three published rule sets, inactivity, relevance to "
-                                   "the account, reciprocity and engagement, then one bin each; summarise each "
-                                   "account with bin shares (95 % Wilson CIs using sample_weight), reciprocity "
-                                   "and the Network Quality Index.")
+    p = add_command(sub, "score", run, help="judge each follower (likely fake, inactive, relevant, engaged) and add "
+                                            "follower_quality and account_quality to a dataset",
+                    description="Score every follower of a dataset from its profile: P(fake) by the "
+                                "authenticity model and three published rule sets, inactivity, relevance to "
+                                "the account, reciprocity and engagement, then one bin each; summarise each "
+                                "account with bin shares (95 % Wilson CIs using sample_weight), reciprocity "
+                                "and the Network Quality Index.")
     p.add_argument("--dataset", required=True, metavar="NAME",
                    help=f"dataset name (a folder under {paths.PROCESSED}) or path to a dataset folder")
     p.add_argument("--if-needed", action="store_true",
@@ -81,4 +82,3 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "threshold, the lowest that spares 90 %% of an unseen collection's humans)")
     p.add_argument("--relevance-threshold", type=float, default=0.5, metavar="R",
                    help="relevance at or above which a follower is binned relevant (default 0.5)")
-    p.set_defaults(func=run)

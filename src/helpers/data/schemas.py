@@ -140,7 +140,8 @@ def _coerce(series: pd.Series, dtype: str) -> pd.Series:
     if dtype == BOOL:
         return series.astype("boolean")
     if dtype == INT:
-        return pd.to_numeric(series, errors="raise").astype("Int64") if series.dtype == object else series.astype("Int64")
+        numbers = pd.to_numeric(series, errors="raise") if series.dtype == object else series
+        return numbers.astype("Int64")
     return series.astype(dtype)
 
 

@@ -1,1 +1,4 @@
-"""A local replay server of the Bluesky and Mastodon APIs: the offline `collect --replay` demo and the collectors' tests."""
+"""A local replay server of the Bluesky and Mastodon APIs.
+
+It serves the offline `collect --replay` demo and the collectors' tests.
+"""

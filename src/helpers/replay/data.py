@@ -121,7 +121,8 @@ def _person(rng: random.Random, idx: int, domain: str, *, bot: bool = False) -> 
     followers = int(rng.lognormvariate(4.0, 1.4))
     return Person(
         idx=idx, username=f"{'acct' if bot else 'user'}{idx:05d}", domain=domain,
-        name="" if bot else f"Person {idx} of {topic[0]}", bio="" if bot else f"I write about {topic[0]} and {topic[1]}.",
+        name="" if bot else f"Person {idx} of {topic[0]}",
+        bio="" if bot else f"I write about {topic[0]} and {topic[1]}.",
         created_at=created, followers_count=0 if bot else followers,
         follows_count=rng.randint(800, 4000) if bot else rng.randint(20, 900),
         posts_count=0 if bot else rng.randint(1, 5000), has_avatar=not bot, bot=bot,

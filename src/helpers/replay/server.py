@@ -251,47 +251,70 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _bluesky(self, method: str, q: dict) -> tuple[int, dict, bytes]:
         """The XRPC methods the Bluesky collector calls."""
-        world = self.replay.world
-        if method == "app.bsky.actor.getProfile":
-            out = shapes.bsky_detailed(self._member(q["actor"][0]).person)
-        elif method == "app.bsky.actor.getProfiles":
-            actors = q.get("actors", [])
-            if len(actors) > 25:
-                raise XrpcError(400, "InvalidRequest", "actors must not have more than 25 elements")
-            out = {"profiles": [shapes.bsky_detailed(p) for a in actors if (p := self._person(a))]}
-        elif method in ("app.bsky.graph.getFollowers", "app.bsky.graph.getFollows"):
-            member = self._member(q["actor"][0])
-            ids = member.followers if method.endswith("Followers") else member.follows
-            hidden = member.unlisted if method.endswith("Followers") else set()
-            limit = _limit(q, 50, 100)
-            start = self._start(q, limit)
-            page = [shapes.bsky_view(world.people[i]) for i in ids[start:start + limit] if i not in hidden]
-            out = {"subject": shapes.bsky_view(member.person),
-                   "followers" if method.endswith("Followers") else "follows": page}
-            if start + limit < len(ids) and not (hidden and hidden >= set(ids)):
-                out["cursor"] = _cursor(start + limit)
-        elif method == "app.bsky.feed.getAuthorFeed":
-            member = self._member(q["actor"][0])
-            limit = _limit(q, 50, 100)
-            start = self._start(q, limit)
-            items = [shapes.bsky_feed_item(world, member, p) for p in member.posts[start:start + limit]]
-            if start == 0 and member.pinned is not None:
-                items.insert(0, shapes.bsky_feed_item(world, member, member.posts[member.pinned], pinned=True))
-            out = {"feed": items}
-            if start + limit < len(member.posts):
-                out["cursor"] = _cursor(start + limit)
-        elif method == "app.bsky.actor.searchActors":
-            term = (q.get("q") or q.get("term") or [""])[0].lower()
-            hits = [m.person for m in world.members if m.status not in ("deleted", "suspended")
-                    and (term in m.person.bio.lower() or term in m.person.handle)]
-            limit = _limit(q, 25, 100)
-            start = self._start(q, limit)
-            out = {"actors": [shapes.bsky_view(p) for p in hits[start:start + limit]]}
-            if start + limit < len(hits):
-                out["cursor"] = _cursor(start + limit)
-        else:
+        methods: dict[str, Callable[[dict], dict]] = {
+            "app.bsky.actor.getProfile": self._bsky_profile,
+            "app.bsky.actor.getProfiles": self._bsky_profiles,
+            "app.bsky.graph.getFollowers": lambda q: self._bsky_graph(q, followers=True),
+            "app.bsky.graph.getFollows": lambda q: self._bsky_graph(q, followers=False),
+            "app.bsky.feed.getAuthorFeed": self._bsky_feed,
+            "app.bsky.actor.searchActors": self._bsky_search,
+        }
+        if method not in methods:
             raise XrpcError(501, "MethodNotImplemented", f"Method Not Implemented: {method}")
+        out = methods[method](q)
         return 200, {"Content-Type": "application/json; charset=utf-8"}, json.dumps(out).encode()
+
+    def _window(self, q: dict, default: int, most: int) -> tuple[int, int]:
+        """Where the page of a cursor-paged listing starts, and how long it is."""
+        limit = _limit(q, default, most)
+        return self._start(q, limit), limit
+
+    def _bsky_profile(self, q: dict) -> dict:
+        """app.bsky.actor.getProfile: one member's detailed profile."""
+        return shapes.bsky_detailed(self._member(q["actor"][0]).person)
+
+    def _bsky_profiles(self, q: dict) -> dict:
+        """app.bsky.actor.getProfiles: up to 25 profiles, leaving out those that are gone."""
+        actors = q.get("actors", [])
+        if len(actors) > 25:
+            raise XrpcError(400, "InvalidRequest", "actors must not have more than 25 elements")
+        return {"profiles": [shapes.bsky_detailed(p) for a in actors if (p := self._person(a))]}
+
+    def _bsky_graph(self, q: dict, *, followers: bool) -> dict:
+        """getFollowers or getFollows: one page of a member's followers (less the unlisted ones) or follows."""
+        member = self._member(q["actor"][0])
+        ids = member.followers if followers else member.follows
+        hidden = member.unlisted if followers else set()
+        start, limit = self._window(q, 50, 100)
+        page = [shapes.bsky_view(self.replay.world.people[i]) for i in ids[start:start + limit] if i not in hidden]
+        out = {"subject": shapes.bsky_view(member.person), "followers" if followers else "follows": page}
+        if start + limit < len(ids) and not (hidden and hidden >= set(ids)):
+            out["cursor"] = _cursor(start + limit)
+        return out
+
+    def _bsky_feed(self, q: dict) -> dict:
+        """app.bsky.feed.getAuthorFeed: one page of a member's posts, the pinned one first on the first page."""
+        world = self.replay.world
+        member = self._member(q["actor"][0])
+        start, limit = self._window(q, 50, 100)
+        items = [shapes.bsky_feed_item(world, member, p) for p in member.posts[start:start + limit]]
+        if start == 0 and member.pinned is not None:
+            items.insert(0, shapes.bsky_feed_item(world, member, member.posts[member.pinned], pinned=True))
+        out = {"feed": items}
+        if start + limit < len(member.posts):
+            out["cursor"] = _cursor(start + limit)
+        return out
+
+    def _bsky_search(self, q: dict) -> dict:
+        """app.bsky.actor.searchActors: one page of the members whose bio or handle holds the term."""
+        term = (q.get("q") or q.get("term") or [""])[0].lower()
+        hits = [m.person for m in self.replay.world.members if m.status not in ("deleted", "suspended")
+                and (term in m.person.bio.lower() or term in m.person.handle)]
+        start, limit = self._window(q, 25, 100)
+        out = {"actors": [shapes.bsky_view(p) for p in hits[start:start + limit]]}
+        if start + limit < len(hits):
+            out["cursor"] = _cursor(start + limit)
+        return out
 
     def _person(self, actor: str):
         """Anyone by did or handle, except deleted or suspended members (getProfiles leaves them out)."""
@@ -445,10 +468,8 @@ def main(argv: list[str] | None = None) -> int:
             with open(args.accounts_file, "w", encoding="utf-8") as fh:
                 fh.write("\n".join(replay.bluesky_handles()) + "\n")
         print(replay.url, flush=True)
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             threading.Event().wait()
-        except KeyboardInterrupt:
-            pass
     return 0
 
 

@@ -159,8 +159,8 @@ def dataset_index(ds: Dataset, out_dir: Path) -> str:
         limits = "".join(f"<li>{safe.html(item)}</li>" for item in summary["answer"].get("cannot_conclude", []))
         answer = (f"<h2>Quantity or quality?</h2><p><b>{safe.html(summary['answer']['text'])}</b></p>"
                   f"<p>What this cannot conclude:</p><ul>{limits}</ul>"
-                  "<p class='muted'>Every hypothesis's numbers, with q-values: <a href=\"summary.json\">summary.json</a>."
-                  "</p>")
+                  "<p class='muted'>Every hypothesis's numbers, with q-values: "
+                  "<a href=\"summary.json\">summary.json</a>.</p>")
     return (f"<!doctype html><html><head><meta charset='utf-8'><title>Reports: {safe.attr(ds.name)}</title>"
             f"{STYLE}</head><body><h1>Quality vs Quantity — reports for “{safe.html(ds.name)}”</h1>"
             f"{_failed_banner(failed)}{header_html(ds)}{answer}<h2>Hypotheses and reports</h2>"

@@ -94,13 +94,15 @@ def _cohort_posts(rng: np.random.Generator, cfg: dict, accounts: pd.DataFrame,
     profile_clicks = rng.binomial(impressions.astype("int64"), 0.002)
     is_x = platform == "x"
     handles = accounts["handle"].to_numpy()[acct]
+    numbers = np.tile(np.arange(k), len(accounts))
     return pd.DataFrame({
-        "post_id": [f"{a}/p{j:03d}" for a, j in zip(accounts["account_id"].to_numpy()[acct], np.tile(np.arange(k), len(accounts)), strict=False)],
+        "post_id": [f"{a}/p{j:03d}" for a, j in zip(accounts["account_id"].to_numpy()[acct], numbers, strict=False)],
         "account_id": accounts["account_id"].to_numpy()[acct], "platform": platform,
         "created_at": observed_at - pd.to_timedelta(rng.integers(60, 90 * 24 * 60, n), unit="min"),
         "text": np.where(has_link, "New on the blog: how communities grow", "Thoughts on marketing and community"),
         "kind": kind, "lang": np.where(rng.random(n) < 0.3, "fr", "en"),
-        "link_urls": [[f"https://{h}.example/blog/{i}"] if l else [] for h, i, l in zip(handles, range(n), has_link, strict=False)],
+        "link_urls": [[f"https://{h}.example/blog/{i}"] if linked else []
+                      for h, i, linked in zip(handles, range(n), has_link, strict=False)],
         "has_link": has_link,
         "likes": parts[:, 0], "reposts": parts[:, 1], "replies": parts[:, 2], "quotes": parts[:, 3],
         "bookmarks": pd.Series(rng.binomial(total, 0.05)).astype("Int64").where(is_x),
@@ -153,7 +155,8 @@ def _cohort_interactions(rng: np.random.Generator, followers: pd.DataFrame, post
         "account_id": actors["account_id"].to_numpy(), "post_id": chosen,
         "actor_id": actors["follower_id"].to_numpy(),
         "kind": rng.choice(["like", "reply", "repost"], len(actors), p=[0.7, 0.2, 0.1]),
-        "created_at": pd.DatetimeIndex(created.loc[chosen]) + pd.to_timedelta(rng.integers(1, 600, len(actors)), unit="min"),
+        "created_at": (pd.DatetimeIndex(created.loc[chosen])
+                       + pd.to_timedelta(rng.integers(1, 600, len(actors)), unit="min")),
     })
 
 
@@ -232,8 +235,10 @@ def simulate(cfg: dict) -> tuple[dict[str, pd.DataFrame], dict]:
             "accounts": int(len(accounts)),
             "followers_sampled": int(len(followers)),
             "reciprocity_realised": float(np.average(followers["followed_back"], weights=followers["sample_weight"])),
-            "fake_share_realised": float(np.average(followers["true_type"] == "fake", weights=followers["sample_weight"])),
-            "corr_log_followers_relevant_share": float(np.corrcoef(np.log(accounts["followers_count"]), accounts["true_relevant_share"])[0, 1]),
+            "fake_share_realised": float(np.average(followers["true_type"] == "fake",
+                                                    weights=followers["sample_weight"])),
+            "corr_log_followers_relevant_share": float(np.corrcoef(np.log(accounts["followers_count"]),
+                                                                   accounts["true_relevant_share"])[0, 1]),
         },
         "focal": focal_truth,
         "config": cfg,

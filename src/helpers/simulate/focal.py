@@ -89,7 +89,7 @@ def _posts(rng: np.random.Generator, cfg: dict, dates: pd.DatetimeIndex, count: 
         "platform": "x", "created_at": created.tz_localize("UTC"),
         "text": np.where(has_link, f"New post on the blog https://{b['site']}/", "On community and relevance"),
         "kind": kind, "lang": "en",
-        "link_urls": [[f"https://{b['site']}/posts/{i}"] if l else [] for i, l in enumerate(has_link)],
+        "link_urls": [[f"https://{b['site']}/posts/{i}"] if linked else [] for i, linked in enumerate(has_link)],
         "has_link": has_link, "likes": parts[:, 0], "reposts": parts[:, 1], "replies": parts[:, 2],
         "quotes": parts[:, 3], "bookmarks": rng.binomial(total, 0.05), "impressions": impressions,
         "engagements": total + url_clicks + profile_clicks, "url_clicks": url_clicks,
@@ -210,7 +210,8 @@ def simulate_focal(rng: np.random.Generator, cfg: dict, observed_at: pd.Timestam
 
     still = left >= n_days
     start_ts = dates[0].tz_localize("UTC")
-    followed_at = pd.Series(start_ts + pd.to_timedelta(np.where(join < 0, -rng.integers(1, 1000, len(join)), join), unit="D")
+    join_day = np.where(join < 0, -rng.integers(1, 1000, len(join)), join)
+    followed_at = pd.Series(start_ts + pd.to_timedelta(join_day, unit="D")
                             + pd.to_timedelta(rng.integers(0, 86400, len(join)), unit="s"))
     profiles = draw_profiles(rng, TYPES[types[still]], observed_at, ids[still])
     back_p = np.where(types[still] == 0, 0.45, np.where(types[still] == 3, 0.03, 0.12))
@@ -228,7 +229,8 @@ def simulate_focal(rng: np.random.Generator, cfg: dict, observed_at: pd.Timestam
     accounts = pd.DataFrame([{
         "account_id": account_id, "platform": "x", "handle": f["handle"], "display_name": "Quality Rules",
         "bio": "Marketing & community. I hand-pick who I follow. Blog: " + cfg["blog"]["site"],
-        "location": "Paris", "url": f"https://{cfg['blog']['site']}", "created_at": pd.Timestamp("2012-03-01", tz="UTC"),
+        "location": "Paris", "url": f"https://{cfg['blog']['site']}",
+        "created_at": pd.Timestamp("2012-03-01", tz="UTC"),
         "followers_count": int(count[-1]), "following_count": int(len(following)),
         "posts_count": int(len(posts)), "listed_count": 120, "verified": False, "is_focal": True,
         "observed_at": observed_at}])

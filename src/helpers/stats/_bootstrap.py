@@ -36,40 +36,32 @@ def bootstrap_ci(
         raise ValueError(f"ci must be in (0, 1), got {ci}")
     if n_boot <= 0 or n < 3:
         return float("nan"), float("nan"), "none"
+    batch = max(1, _MAX_CELLS // n) if vectorized else None
+
+    def run(chosen: str) -> tuple[Any, Any]:
+        """One scipy.stats.bootstrap call by the chosen method, with degenerate-data warnings silenced."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", category=stats.DegenerateDataWarning)
+            warnings.simplefilter("ignore", category=RuntimeWarning)
+            res = stats.bootstrap(
+                (np.arange(n),),
+                statistic,
+                n_resamples=n_boot,
+                vectorized=vectorized,
+                confidence_level=ci,
+                method=chosen,
+                batch=batch,
+                rng=np.random.default_rng(seed),
+            )
+        return _plain(res.confidence_interval.low), _plain(res.confidence_interval.high)
+
     chosen = ("BCa" if n <= BCA_MAX_N else "percentile") if method == "auto" else method
-    low, high = _run(statistic, n, n_boot, ci, seed, vectorized, chosen)
+    low, high = run(chosen)
     if chosen == "BCa" and not (np.all(np.isfinite(low)) and np.all(np.isfinite(high))):
         # BCa is undefined when the jackknife is degenerate (e.g. heavy ties); percentile still works.
         chosen = "percentile"
-        low, high = _run(statistic, n, n_boot, ci, seed, vectorized, chosen)
+        low, high = run(chosen)
     return low, high, chosen
-
-
-def _run(
-    statistic: Callable[..., np.ndarray | float],
-    n: int,
-    n_boot: int,
-    ci: float,
-    seed: int | None,
-    vectorized: bool,
-    method: str,
-) -> tuple[Any, Any]:
-    """One scipy.stats.bootstrap call with degenerate-data warnings silenced."""
-    batch = max(1, _MAX_CELLS // n) if vectorized else None
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", category=stats.DegenerateDataWarning)
-        warnings.simplefilter("ignore", category=RuntimeWarning)
-        res = stats.bootstrap(
-            (np.arange(n),),
-            statistic,
-            n_resamples=n_boot,
-            vectorized=vectorized,
-            confidence_level=ci,
-            method=method,
-            batch=batch,
-            rng=np.random.default_rng(seed),
-        )
-    return _plain(res.confidence_interval.low), _plain(res.confidence_interval.high)
 
 
 def _plain(value: Any) -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Callable, Sequence
-from typing import Literal
+from typing import Literal, TypedDict, Unpack
 
 import numpy as np
 import pandas as pd
@@ -89,30 +89,24 @@ def rank_correlation_ci(
     return Estimate(label, rho, low, high, p, n, label_method, extra, ci)
 
 
-def spearman_ci(
-    x: ArrayLike,
-    y: ArrayLike,
-    n_boot: int = 2000,
-    ci: float = 0.95,
-    seed: int | None = 0,
-    ci_method: CIMethod = "auto",
-    name: str | None = None,
-) -> Estimate:
+class RankOptions(TypedDict, total=False):
+    """The options spearman_ci and kendall_ci pass on to rank_correlation_ci (same names, same defaults)."""
+
+    n_boot: int
+    ci: float
+    seed: int | None
+    ci_method: CIMethod
+    name: str | None
+
+
+def spearman_ci(x: ArrayLike, y: ArrayLike, **options: Unpack[RankOptions]) -> Estimate:
     """Spearman rho (average ranks for ties), scipy p-value, paired bootstrap CI (BCa up to n=2000)."""
-    return rank_correlation_ci(x, y, "spearman", n_boot, ci, seed, ci_method, name)
+    return rank_correlation_ci(x, y, "spearman", **options)
 
 
-def kendall_ci(
-    x: ArrayLike,
-    y: ArrayLike,
-    n_boot: int = 2000,
-    ci: float = 0.95,
-    seed: int | None = 0,
-    ci_method: CIMethod = "auto",
-    name: str | None = None,
-) -> Estimate:
+def kendall_ci(x: ArrayLike, y: ArrayLike, **options: Unpack[RankOptions]) -> Estimate:
     """Kendall tau-b (tie-corrected), scipy p-value, paired bootstrap CI (BCa up to n=2000)."""
-    return rank_correlation_ci(x, y, "kendall", n_boot, ci, seed, ci_method, name)
+    return rank_correlation_ci(x, y, "kendall", **options)
 
 
 def top_share_threshold(values: pd.Series, q: float) -> tuple[float, int]:

@@ -119,7 +119,8 @@ def _trend(
     days = max((goal - b0) / b1 - t[-1], 0.0) if b1 > 0 else float("inf")
     extra = {"already_reached": False, "slope_per_day": float(b1), "slope_se": float(res.bse[1]),
              "r2": float(res.rsquared)}
-    return float(days), _first(ahead, frame["obs_ci_upper"] >= goal), _first(ahead, frame["obs_ci_lower"] >= goal), extra
+    earliest, latest = _first(ahead, frame["obs_ci_upper"] >= goal), _first(ahead, frame["obs_ci_lower"] >= goal)
+    return float(days), earliest, latest, extra
 
 
 def _first(ahead: np.ndarray, hit: pd.Series) -> float:

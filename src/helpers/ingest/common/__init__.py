@@ -1,1 +1,4 @@
-"""What every reader shares: the reader contract, guarded reading of input files, CSV records, frames, times, HTML text."""
+"""What every reader shares.
+
+The reader contract, guarded reading of input files, CSV records, frames, times, HTML text.
+"""

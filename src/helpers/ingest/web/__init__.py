@@ -1,1 +1,4 @@
-"""Readers of web traffic (GA4, Universal Analytics, Matomo, Plausible, Jetpack, server logs) and the referrer vocabulary: channels, bots."""
+"""Readers of web traffic and the referrer vocabulary.
+
+The readers: GA4, Universal Analytics, Matomo, Plausible, Jetpack, server logs; the vocabulary: channels, bots.
+"""

@@ -52,10 +52,14 @@ QUOTED = r'"([^"\\]*(?:\\.[^"\\]*)*)"'  # unrolled loop: no backtracking per cha
 LINE = re.compile(r'^(\S+) \S+ \S+ \[([^\]]+)\] ' + QUOTED + r' (\d{3}) (\S+) ' + QUOTED + " " + QUOTED)
 IP = re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}\b|\b(?:[0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}\b|"
                 r"[0-9a-fA-F:]*::[0-9a-fA-F:]*[0-9a-fA-F]")
-ASSETS = frozenset(["css", "js", "mjs", "map", "png", "jpg", "jpeg", "gif", "svg", "ico", "webp", "avif", "bmp", "tif", "tiff", "woff", "woff2", "ttf", "otf", "eot", "mp4", "webm", "mp3", "ogg", "wav", "m4a", "mov", "avi", "pdf", "zip", "gz", "tgz", "rar", "7z", "exe", "dmg", "iso", "xml", "rss", "atom", "json", "txt", "swf", "flv"])
+ASSETS = frozenset(["css", "js", "mjs", "map", "png", "jpg", "jpeg", "gif", "svg", "ico", "webp", "avif", "bmp", "tif",
+                    "tiff", "woff", "woff2", "ttf", "otf", "eot", "mp4", "webm", "mp3", "ogg", "wav", "m4a", "mov",
+                    "avi", "pdf", "zip", "gz", "tgz", "rar", "7z", "exe", "dmg", "iso", "xml", "rss", "atom", "json",
+                    "txt", "swf", "flv"])
 NOT_PAGES = ("/robots.txt", "/favicon.ico", "/feed", "/rss", "/atom", "/wp-json", "/wp-admin", "/xmlrpc.php",
              "/wp-cron.php", "/wp-login.php", "/.well-known")
-MONTHS = {m: i for i, m in enumerate(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], start=1)}
+MONTHS = {m: i for i, m in enumerate(["Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], start=1)}
 SITE_SAMPLE = 50_000  # referrers looked at to infer the site when --site is not given
 
 

@@ -24,6 +24,8 @@ first match wins:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -161,37 +163,63 @@ def _by_name(name: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=100_000)
-def classify(source: str | None = None, medium: str | None = None, *, referrer: str | None = None,
-             group: str | None = None) -> str:
-    """The channel of a visit from its source, medium, referrer URL and/or channel group (rules above)."""
-    med = (medium or "").strip().lower()
+def _by_url(source: str | None, referrer: str | None) -> str | None:
+    """The channel the referrer, else the source, names as a URL, host or Android app (rule 1), or None."""
     for value in (referrer, source):
         if value:
             host, path = _split(value)
             found = _by_app(value) or (_by_host(host, path) if host else None)
             if found:
                 return found
-    named = _by_name(source) if source else None
-    if named and named not in ("direct", "other", "email", "search"):
-        return named
-    if med in EMAIL_MEDIA or named == "email":
-        return "email"
-    if named == "search" or med in SEARCH_MEDIA:
-        return "search"
-    if group and group.strip().lower() in GROUPS:
-        return GROUPS[group.strip().lower()]
-    if source and source.strip().lower() in GROUPS and not host_of(source):
-        return GROUPS[source.strip().lower()]
-    if med in SOCIAL_MEDIA:
-        return "other_social"
-    if named == "other":
-        return "other"
-    if named == "direct":
-        return "direct"
-    if not (source or referrer) or not (source or referrer).strip() or (source or "").strip() == "-":
-        return "direct" if med in DIRECT_MEDIA else "other"
+    return None
+
+
+def _group(label: str | None) -> str | None:
+    """The channel a channel-group label stands for, or None."""
+    return GROUPS.get(label.strip().lower()) if label else None
+
+
+@dataclass(frozen=True)
+class _Visit:
+    """What the rules after the URL's read of one visit: the source, medium (lower-cased), referrer, group."""
+
+    source: str | None
+    medium: str
+    referrer: str | None
+    group: str | None
+    named: str | None  # the channel the source's bare name stands for
+
+
+def _unknown(visit: _Visit) -> str:
+    """The last rules (6, 7): no source at all is direct (or other with a medium), any other source a referral."""
+    given = visit.source or visit.referrer
+    if not given or not given.strip() or (visit.source or "").strip() == "-":
+        return "direct" if visit.medium in DIRECT_MEDIA else "other"
     return "referral"
+
+
+# The rules after the URL's, in order; each gives a channel or None, and the first channel wins.
+RULES: tuple[Callable[[_Visit], str | None], ...] = (
+    lambda v: v.named if v.named not in (None, "direct", "other", "email", "search") else None,
+    lambda v: "email" if v.medium in EMAIL_MEDIA or v.named == "email" else None,
+    lambda v: "search" if v.named == "search" or v.medium in SEARCH_MEDIA else None,
+    lambda v: _group(v.group),
+    lambda v: None if host_of(v.source) else _group(v.source),
+    lambda v: "other_social" if v.medium in SOCIAL_MEDIA else None,
+    lambda v: v.named if v.named in ("other", "direct") else None,
+    _unknown,
+)
+
+
+@lru_cache(maxsize=100_000)
+def classify(source: str | None = None, medium: str | None = None, *, referrer: str | None = None,
+             group: str | None = None) -> str:
+    """The channel of a visit from its source, medium, referrer URL and/or channel group (rules above)."""
+    found = _by_url(source, referrer)
+    if found:
+        return found
+    visit = _Visit(source, (medium or "").strip().lower(), referrer, group, _by_name(source) if source else None)
+    return next(channel for rule in RULES if (channel := rule(visit)))
 
 
 def is_social(channel: str) -> bool:

@@ -152,6 +152,46 @@ def _block(fh, size: int, data: bytes | None = None) -> bytes:
     return data.replace(b"\r\n", b"\n") if b"\r" in data else data
 
 
+def _opening(head: bytes) -> tuple[bytes, Layout] | None:
+    """What follows the array's `[` in the first bytes of a file, and its layout; None for any other file."""
+    match = files.WRAPPER_BYTES.match(head)
+    after_wrapper = match.end() if match else 0
+    start = head.find(b"[", after_wrapper)
+    if start < 0 or head[after_wrapper:start].strip():
+        return None
+    pending = head[start + 1:]
+    shape = layout(pending)
+    return None if shape is None else (pending, shape)
+
+
+def _pieces(fh, pending: bytes, shape: Layout, piece_bytes: int) -> tuple[list[pa.Table], bytes] | None:
+    """The rest of the file parsed in pieces of whole tweets, and the bytes left after them; None on a bad piece."""
+    tables = []
+    while more := _block(fh, piece_bytes):
+        pending += more
+        cut = pending.rfind(shape.separator)
+        if cut < 0:
+            continue  # no object ends in this piece yet
+        table = _parse(pending[:cut + shape.close], shape)
+        if table is None:
+            return None
+        tables.append(table)
+        pending = pending[cut + shape.close + 1:]
+    return tables, pending
+
+
+def _tail(pending: bytes, shape: Layout) -> list[pa.Table] | None:
+    """The last tweets' table, up to the array's `]` (none if empty); None for a bad piece or an odd ending."""
+    end = pending.rfind(b"]")
+    if end < 0 or pending[end + 1:].strip().rstrip(b";").strip():
+        return None
+    last = pending[:end]
+    if not last or last.isspace():
+        return []
+    table = _parse(last, shape)
+    return None if table is None else [table]
+
+
 def tweets_of_file(path: Path, piece_bytes: int = PIECE_BYTES) -> Tweets | None:
     """tweets() of a file, read in pieces of whole tweets rather than whole: the same array, far less memory."""
     with open(path, "rb") as fh:
@@ -161,36 +201,16 @@ def tweets_of_file(path: Path, piece_bytes: int = PIECE_BYTES) -> Tweets | None:
             return tweets(head + fh.read())  # X writes UTF-8; a re-encoded copy is converted whole
         if encoding not in ("utf-8", "utf-8-sig"):
             return None
-        head = _block(fh, 0, head[3:] if head.startswith(b"\xef\xbb\xbf") else head)
-        match = files.WRAPPER_BYTES.match(head)
-        after_wrapper = match.end() if match else 0
-        start = head.find(b"[", after_wrapper)
-        if start < 0 or head[after_wrapper:start].strip():
+        opening = _opening(_block(fh, 0, head.removeprefix(b"\xef\xbb\xbf")))
+        if opening is None:
             return None
-        pending, tables = head[start + 1:], []
-        shape = layout(pending)
-        if shape is None:
-            return None
-        while more := _block(fh, piece_bytes):
-            pending += more
-            cut = pending.rfind(shape.separator)
-            if cut < 0:
-                continue  # no object ends in this piece yet
-            table = _parse(pending[:cut + shape.close], shape)
-            if table is None:
-                return None
-            tables.append(table)
-            pending = pending[cut + shape.close + 1:]
-    end = pending.rfind(b"]")
-    if end < 0 or pending[end + 1:].strip().rstrip(b";").strip():
+        pending, shape = opening
+        read = _pieces(fh, pending, shape, piece_bytes)
+    if read is None:
         return None
-    last = pending[:end]
-    if last and not last.isspace():
-        table = _parse(last, shape)
-        if table is None:
-            return None
-        tables.append(table)
-    return _column(tables, shape)
+    tables, pending = read
+    last = _tail(pending, shape)
+    return None if last is None else _column(tables + last, shape)
 
 
 def _blank_null(values: pa.Array) -> pa.Array:

@@ -152,7 +152,8 @@ def read_file(path: Path, shown: str, result: ReadResult, fast: bool = True) -> 
         frame, rest = arrow.posts(tweets)
         odd = tweets.take(pa.array(rest, type=pa.int64())).to_pylist() if len(rest) else []
         sink.raws = dict(zip(rest.tolist(), odd, strict=False))
-        parts = [frame, _row_by_row([(int(pos), flat(tweet), tweet) for pos, tweet in zip(rest, odd, strict=False)], sink)]
+        items = [(int(pos), flat(tweet), tweet) for pos, tweet in zip(rest, odd, strict=False)]
+        parts = [frame, _row_by_row(items, sink)]
         rows = len(tweets)
     else:
         items, unwrapped = _json_items(path, shown)

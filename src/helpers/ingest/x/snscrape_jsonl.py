@@ -8,6 +8,7 @@ is decided in _x_api_tweets (see there); quoted and retweeted tweets embedded in
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from helpers.ingest.common.base import Context, ReadResult
@@ -58,7 +59,7 @@ def _user(obj: dict) -> dict:
 def _links(obj: dict) -> list[str]:
     """The tweet's outgoing links: `links[].url` (0.5+), or `outlinks` (older versions)."""
     if isinstance(obj.get("links"), list):
-        return [l["url"] for l in obj["links"] if isinstance(l, dict) and l.get("url")]
+        return [link["url"] for link in obj["links"] if isinstance(link, dict) and link.get("url")]
     return [u for u in obj.get("outlinks") or [] if isinstance(u, str) and u]
 
 
@@ -95,16 +96,14 @@ def _collect_tweet(obj: dict, collected: api.Collected, source: str, location: s
     (collected.context if context else collected.tweets).append(tweet)
     for key in ("user", "inReplyToUser"):
         if isinstance(obj.get(key), dict):
-            try:
+            # a partial profile of someone else explains nothing the tweet does not
+            with contextlib.suppress(ROW_ERRORS):
                 collected.user(_user(obj[key]))
-            except ROW_ERRORS:
-                pass  # a partial profile of someone else explains nothing the tweet does not
     for key in ("quotedTweet", "retweetedTweet"):
         if isinstance(obj.get(key), dict):
-            try:
+            # the embedded tweet only helps find whose post was quoted or reposted
+            with contextlib.suppress(ROW_ERRORS):
                 _collect_tweet(obj[key], collected, source, location, context=True)
-            except ROW_ERRORS:
-                pass  # the embedded tweet only helps find whose post was quoted or reposted
 
 
 def _line(obj: object, collected: api.Collected, result: ReadResult, source: str, location: str) -> None:

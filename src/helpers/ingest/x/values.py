@@ -20,35 +20,46 @@ MISSING = {"", "-", "na", "n/a", "nan", "null", "none"}
 ARCHIVE_TIME = "%a %b %d %H:%M:%S %z %Y"  # "Wed Oct 10 20:19:24 +0000 2018"
 
 
+def _whole(value: float) -> int | None:
+    """A float count as an int; NaN is None."""
+    if math.isnan(value):
+        return None
+    if not value.is_integer():
+        raise ValueError(f"{value!r} is not a whole number")
+    return int(value)
+
+
+def _spelled(value: object) -> int | None:
+    """The number a count written as text spells ("1,234", "12", "12.0"); blank is None."""
+    text = str(value).strip().replace(",", "")
+    if text.lower() in MISSING:
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        pass  # perhaps a float such as "12.0"
+    try:
+        as_float = float(text)
+    except ValueError:
+        raise ValueError(f"{text[:40]!r} is not a count") from None
+    if not as_float.is_integer():
+        raise ValueError(f"{value!r} is not a whole number")
+    return int(as_float)
+
+
 def count(value: object) -> int | None:
     """A non-negative whole count from an int, a float like 12.0 or a string like "12" or "12.0"; blank is None."""
-    if value is None or isinstance(value, bool):
-        if isinstance(value, bool):
-            raise ValueError(f"{value!r} is not a count")
+    if isinstance(value, bool):
+        raise ValueError(f"{value!r} is not a count")
+    if value is None:
         return None
     if isinstance(value, int):
         number = value
     elif isinstance(value, float):
-        if math.isnan(value):
-            return None
-        if not value.is_integer():
-            raise ValueError(f"{value!r} is not a whole number")
-        number = int(value)
+        number = _whole(value)
     else:
-        text = str(value).strip().replace(",", "")
-        if text.lower() in MISSING:
-            return None
-        try:
-            number = int(text)
-        except ValueError:
-            try:
-                as_float = float(text)
-            except ValueError:
-                raise ValueError(f"{text[:40]!r} is not a count") from None
-            if not as_float.is_integer():
-                raise ValueError(f"{value!r} is not a whole number") from None
-            number = int(as_float)
-    if number < 0:
+        number = _spelled(value)
+    if number is not None and number < 0:
         raise ValueError(f"{value!r} is negative")
     return number
 
