@@ -71,7 +71,7 @@ maybe_unit = st.one_of(st.none(), st.floats(0, 1))
 @given(st.lists(st.tuples(maybe_unit, maybe_bool, maybe_bool, maybe_unit, st.booleans()), min_size=1, max_size=40),
        st.permutations(BINS))
 def test_bins_partition_the_followers(rows, precedence) -> None:
-    p, e, i, r, h = (list(c) for c in zip(*rows))
+    p, e, i, r, h = (list(c) for c in zip(*rows, strict=True))
     got = assign_bins(_scores(p, e, i, r, h), precedence=list(precedence))
     assert len(got) == len(rows) and got["bin"].notna().all()  # exactly one bin each
     assert set(got["bin"]) <= set(ALL_BINS)

@@ -13,7 +13,7 @@ from helpers.quality import calibration as calib
 def _confusion(sens: list[float], spec: list[float], n: int = 400) -> list[dict]:
     """Per-set counts with the given rates exactly."""
     return [{"set": f"s{i}", "fake": n, "fake_called": int(round(se * n)), "human": n,
-             "human_called": int(round((1 - sp) * n))} for i, (se, sp) in enumerate(zip(sens, spec))]
+             "human_called": int(round((1 - sp) * n))} for i, (se, sp) in enumerate(zip(sens, spec, strict=True))]
 
 
 def test_rogan_gladen_inverts_the_misclassification() -> None:

@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers.data import dataset
 from helpers.cli import main
+from helpers.data import dataset
 from helpers.errors import DatasetError
 from helpers.quality import calibration
 from helpers.quality.bins import BINS

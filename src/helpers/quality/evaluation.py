@@ -175,7 +175,7 @@ def in_domain(pool: Pool, learner: Learner, n_folds: int = 5, seed: int = 0, onl
             continue
         strata = part.meta["group"].astype(str) + ":" + part.meta["label"].astype(str)
         split = StratifiedKFold(n_splits=n_folds, shuffle=True, random_state=seed)
-        for train_idx, test_idx in split.split(part.features, strata if strata.value_counts().min() >= n_folds else y):
+        for train_idx, _ in split.split(part.features, strata if strata.value_counts().min() >= n_folds else y):
             train = np.zeros(len(y), dtype=bool)
             train[train_idx] = True
             X, _ = refit_bigrams(part, train)

@@ -100,7 +100,8 @@ def account_age_days(df: pd.DataFrame, reference: pd.Timestamp | None) -> pd.Ser
     created = pd.to_datetime(df["created_at"], utc=True)
     seen = pd.to_datetime(df["observed_at"], utc=True) if "observed_at" in df.columns else None
     if reference is not None:
-        ref = pd.Series(pd.Timestamp(reference), index=df.index) if seen is None else seen.fillna(pd.Timestamp(reference))
+        at = pd.Timestamp(reference)
+        ref = pd.Series(at, index=df.index) if seen is None else seen.fillna(at)
     else:
         ref = seen if seen is not None else pd.Series(pd.NaT, index=df.index, dtype="datetime64[ns, UTC]")
     return ((ref - created).dt.total_seconds() / 86400).clip(lower=1.0)

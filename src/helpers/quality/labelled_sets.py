@@ -35,8 +35,8 @@ import pandas as pd
 from helpers import paths
 from helpers.data.dataset import sha256
 from helpers.errors import DatasetError
-from helpers.ingest.x import twitter_users
 from helpers.ingest.common.base import Context
+from helpers.ingest.x import twitter_users
 
 TRAIN_ROOT = paths.SHARED / "realdata-train"
 CRESCI_SUBSET = paths.REALDATA / "cresci-2015-subset"
@@ -87,7 +87,7 @@ def _frame(rows: list[dict], label: list[int] | np.ndarray, group: list[str] | s
 
 def _v11(users: list[dict], observed: list[pd.Timestamp]) -> list[dict]:
     """Twitter v1.1 user objects as data-model rows (the suite's own reader's mapping)."""
-    return [twitter_users._row(u, None, seen) for u, seen in zip(users, observed)]
+    return [twitter_users._row(u, None, seen) for u, seen in zip(users, observed, strict=True)]
 
 
 def cresci_2015(train_root: Path = TRAIN_ROOT, subset: Path = CRESCI_SUBSET) -> LabelledSet:

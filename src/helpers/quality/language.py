@@ -9,12 +9,28 @@ from sklearn.feature_extraction.text import CountVectorizer
 
 # Frequent function words that are rare in the other listed languages (accents already folded away).
 FUNCTION_WORDS = {
-    "en": "the and of to in is for with on my at from about you your we our are this that i".split(),
-    "fr": "le la les des du de et un une est pour avec sur dans mon ma mes je nous vous au aux qui".split(),
-    "es": "el los las del y en es por con una para mi que su al lo como pero".split(),
-    "de": "der die das und ist mit fur ein eine ich auf den dem nicht zu von auch".split(),
-    "it": "il lo gli della di e che per con una sono nel sul mio mia non".split(),
-    "pt": "o os as da do das dos e em para com uma que meu minha nao por".split(),
+    "en": [
+        "the", "and", "of", "to", "in", "is", "for", "with", "on", "my", "at", "from", "about", "you", "your", "we",
+        "our", "are", "this", "that", "i"
+    ],
+    "fr": [
+        "le", "la", "les", "des", "du", "de", "et", "un", "une", "est", "pour", "avec", "sur", "dans", "mon", "ma",
+        "mes", "je", "nous", "vous", "au", "aux", "qui"
+    ],
+    "es": [
+        "el", "los", "las", "del", "y", "en", "es", "por", "con", "una", "para", "mi", "que", "su", "al", "lo", "como",
+        "pero"
+    ],
+    "de": [
+        "der", "die", "das", "und", "ist", "mit", "fur", "ein", "eine", "ich", "auf", "den", "dem", "nicht", "zu",
+        "von", "auch"
+    ],
+    "it": [
+        "il", "lo", "gli", "della", "di", "e", "che", "per", "con", "una", "sono", "nel", "sul", "mio", "mia", "non"
+    ],
+    "pt": [
+        "o", "os", "as", "da", "do", "das", "dos", "e", "em", "para", "com", "uma", "que", "meu", "minha", "nao", "por"
+    ],
 }
 LANGUAGES = list(FUNCTION_WORDS)
 MIN_HITS = 2  # fewer function words than this says nothing about a bio's language

@@ -68,7 +68,7 @@ def random_values(rng: np.random.Generator) -> tuple[dict[str, float], float]:
     """Bin values drawn at random but kept in the defaults' order (engaged >= ... >= inactive >= fake = 0),
     and a reciprocity weight in [0, 0.3]."""
     draws = np.sort(rng.random(4))[::-1]
-    values = dict(zip(["engaged", "relevant", "irrelevant", "inactive"], draws / draws[0]))
+    values = dict(zip(["engaged", "relevant", "irrelevant", "inactive"], draws / draws[0], strict=True))
     return {**values, "likely_fake": 0.0}, float(rng.uniform(0, 0.3))
 
 

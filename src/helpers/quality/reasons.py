@@ -78,8 +78,8 @@ def top_reasons(push: pd.DataFrame, X: pd.DataFrame, top: int = TOP, min_push: f
     order = np.argsort(-np.nan_to_num(values, nan=-np.inf), axis=1)[:, :top]
     strong = np.take_along_axis(np.nan_to_num(values, nan=-np.inf), order, axis=1) >= min_push
     names, words = [], []
-    for picks, keep, vals in zip(order, strong, data):
-        picked = [j for j, k in zip(picks, keep) if k]
+    for picks, keep, vals in zip(order, strong, data, strict=True):
+        picked = [j for j, k in zip(picks, keep, strict=True) if k]
         names.append(",".join(cols[j] for j in picked))
         words.append("; ".join(phrase(cols[j], float(vals[j])) for j in picked))
     return pd.Series(names, index=push.index, dtype="string"), pd.Series(words, index=push.index, dtype="string")
@@ -89,7 +89,7 @@ def rules_agreeing(verdicts: pd.DataFrame) -> pd.Series:
     """The rule sets that also call each follower fake, comma-joined ('' when none)."""
     cols = [c for c in RULE_NAMES if c in verdicts.columns]
     fired = verdicts[cols].astype("boolean").fillna(False).to_numpy(dtype=bool)
-    return pd.Series([", ".join(RULE_NAMES[c] for c, f in zip(cols, row) if f) for row in fired],
+    return pd.Series([", ".join(RULE_NAMES[c] for c, f in zip(cols, row, strict=True) if f) for row in fired],
                      index=verdicts.index, dtype="string")
 
 

@@ -27,6 +27,7 @@ from helpers.quality.rules import rule_verdicts
 # Profile fields that say something about the follower (a pseudonymised handle alone says nothing).
 PROFILE_FIELDS = ["bio", "location", "created_at", "followers_count", "following_count", "posts_count",
                   "listed_count", "likes_count", "last_post_at", "default_avatar", "verified"]
+NO_INTERESTS = Interests()  # relevance from the account's own posts only (frozen, so one shared default is safe)
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ def reference_time(tables: dict[str, pd.DataFrame]) -> pd.Timestamp:
     seen = [pd.to_datetime(tables[t]["observed_at"], utc=True).max() for t in ("followers", "accounts")
             if t in tables and "observed_at" in tables[t].columns and len(tables[t])]
     seen = [s for s in seen if pd.notna(s)]
-    return max(seen) if seen else pd.Timestamp(dt.datetime.now(dt.timezone.utc))
+    return max(seen) if seen else pd.Timestamp(dt.datetime.now(dt.UTC))
 
 
 def has_profile(followers: pd.DataFrame) -> pd.Series:
@@ -74,7 +75,7 @@ def _references(tables: dict[str, pd.DataFrame]) -> dict[str, list[str]]:
             refs[account] = texts.astype(str).tolist()
     accounts = tables.get("accounts")
     if accounts is not None and len(accounts) and "bio" in accounts.columns:
-        for account, bio in zip(accounts["account_id"], accounts["bio"]):
+        for account, bio in zip(accounts["account_id"], accounts["bio"], strict=True):
             if isinstance(bio, str) and bio.strip():
                 refs.setdefault(account, []).append(bio)
     return refs
@@ -85,7 +86,7 @@ def _own_locations(tables: dict[str, pd.DataFrame]) -> dict[str, str]:
     accounts = tables.get("accounts")
     if accounts is None or not len(accounts) or "location" not in accounts.columns:
         return {}
-    return {a: loc for a, loc in zip(accounts["account_id"], accounts["location"]) if isinstance(loc, str)}
+    return {a: loc for a, loc in zip(accounts["account_id"], accounts["location"], strict=True) if isinstance(loc, str)}
 
 
 def follower_scores(followers: pd.DataFrame, tables: dict[str, pd.DataFrame], interests: Interests,
@@ -125,7 +126,7 @@ def model_error_rates(model: authenticity.AuthenticityModel, fake_threshold: flo
     return error_rates_from_counts(counts, model.threshold)
 
 
-def score_tables(tables: dict[str, pd.DataFrame], interests: Interests = Interests(),
+def score_tables(tables: dict[str, pd.DataFrame], interests: Interests = NO_INTERESTS,
                  options: ScoreOptions = ScoreOptions(), model: authenticity.AuthenticityModel | None = None
                  ) -> ScoreResult:
     """Score the followers of every account in a set of canonical tables."""
@@ -191,7 +192,7 @@ def score_dataset(name: str | Path, interests: str | Path | None = None, options
     result = score_tables(ds.tables, chosen, options)
     if write:
         note = (f"scored {len(result.follower_quality):,} followers on "
-                f"{dt.datetime.now(dt.timezone.utc).isoformat(timespec='seconds')}: {chosen.describe()}")
+                f"{dt.datetime.now(dt.UTC).isoformat(timespec='seconds')}: {chosen.describe()}")
         dataset.add_tables(ds.path, {"follower_quality": result.follower_quality,
                                      "account_quality": result.account_quality}, note)
     return result

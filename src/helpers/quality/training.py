@@ -297,5 +297,5 @@ def metrics_record(*, sets: list, shipped: Config, configs: dict[str, dict], con
         "error_rates": {"threshold": model.threshold, "confusion_by_set": confusion, **rates.as_dict()},
         "collection_identifiability": identifiability or {},
         "n_boot": n_boot, "seed": seed, "sklearn_version": sklearn.__version__,
-        "trained_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "trained_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
