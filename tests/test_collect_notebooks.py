@@ -5,8 +5,8 @@ from __future__ import annotations
 import papermill
 import pytest
 
-from helpers.data import dataset
 from helpers import paths
+from helpers.data import dataset
 
 
 @pytest.mark.slow

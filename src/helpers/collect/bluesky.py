@@ -10,6 +10,8 @@ from helpers.collect import sampling
 from helpers.collect.cohort import REPEATED, AccountData, Cohort, Options, bar, repeated_note
 from helpers.collect.http import CollectError, PoliteSession, ServerAsksToWait
 
+DEFAULT_OPTIONS = Options()  # frozen: one shared default is safe
+
 DEFAULT_BASE_URL = "https://public.api.bsky.app"
 ENV_BASE_URL = "QVQ_BLUESKY_BASE_URL"
 PAGE = 100  # the largest page getFollowers, getFollows and getAuthorFeed allow
@@ -247,7 +249,7 @@ def _unavailable(appview: AppView, actor: str) -> str:
 
 
 def collect(actors: list[str], *, session: PoliteSession, base: str | None = None,
-            options: Options = Options()) -> Cohort:
+            options: Options = DEFAULT_OPTIONS) -> Cohort:
     """Collect a cohort; Ctrl-C stops after the last complete account and returns what is complete."""
     appview = AppView(session, base_url(base))
     cohort = Cohort("bluesky", f"bluesky AppView at {appview.base}", __name__, list(actors))

@@ -1,1 +1,2 @@
-"""Hypotheses: the registry of analysis notebooks, the one recorded result, the new-hypothesis scaffold, the verdict across them."""
+"""Hypotheses: the registry of analysis notebooks, the one recorded result, the new-hypothesis scaffold, and the
+verdict across them."""

@@ -41,7 +41,8 @@ class Result:
     supports: str = ""  # "quantity", "quality" or "" : which side of the question a positive result backs
     truth: float | None = None  # the planted value, on simulated data
     case_data: str = ""  # set when the estimate comes from a fixed case study, not the report's dataset
-    extra: dict = field(default_factory=dict)  # further named numbers, e.g. H08's quality_share (see hypotheses/verdict.py)
+    # further named numbers, e.g. H08's quality_share (see hypotheses/verdict.py)
+    extra: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict:
         """Plain JSON-ready dict (NaN written as null)."""

@@ -84,7 +84,7 @@ def forest_plot(table: pd.DataFrame, alpha: float = 0.05) -> plt.Figure | None:
     height = [0.7] + [1.0] * len(rows)  # a first, empty row holds the legend
     fig, axes = plt.subplots(len(rows) + 1, 1, figsize=(9, 1.3 * len(rows) + 1.4), squeeze=False,
                              height_ratios=height, layout="constrained")
-    for ax, (_, row) in zip(axes[1:, 0], rows.iterrows()):
+    for ax, (_, row) in zip(axes[1:, 0], rows.iterrows(), strict=True):
         _panel(ax, row, alpha)
     legend = [Line2D([], [], color=SIDE_COLOURS["quantity"], marker="o", ls="", label="backs quantity when > 0"),
               Line2D([], [], color=SIDE_COLOURS["quality"], marker="o", ls="", label="backs quality when > 0"),
