@@ -39,13 +39,9 @@ def _session(args: argparse.Namespace):
 
 def _cache_dir(args: argparse.Namespace) -> Path:
     """The request cache: the folder given, else a throwaway one for the replay demo, else data/.cache/collect."""
-    if args.cache_dir is not None:
-        return args.cache_dir
-    if getattr(args, "replay", False):
-        import tempfile
+    from helpers.collect.cohort import cache_folder
 
-        return Path(tempfile.mkdtemp(prefix="qvq-replay-cache-"))
-    return paths.DATA / ".cache" / "collect"
+    return cache_folder(args.cache_dir, getattr(args, "replay", False))
 
 
 def _accounts(args: argparse.Namespace) -> list[str]:
