@@ -166,7 +166,7 @@ def test_the_counts_table_has_one_row_per_side_with_the_reports_column_names():
                                                     (0.1, 0.3, "**follower count** explains more."),
                                                     (0.4, 0.7, "which side explains more is not settled.")])
 def test_the_direct_comparison_is_told_with_its_share_and_which_side_explains_more(low, high, words):
-    from helpers.reports.figures.summary import head_to_head_text
+    from helpers.reports.summary_text import head_to_head_text
 
     a = answer_of([res("H01_a", 0.6, 0.001, "quantity"),
                    res("H08_quality_vs_quantity_r2", 0.05, 0.001, "quality", **share(low, high))])
@@ -176,7 +176,7 @@ def test_the_direct_comparison_is_told_with_its_share_and_which_side_explains_mo
 
 
 def test_the_scales_and_what_cannot_be_concluded_are_listed_with_data_escaped():
-    from helpers.reports.figures.summary import cannot_conclude_text, scales_text
+    from helpers.reports.summary_text import cannot_conclude_text, scales_text
 
     table = summary.summary_table([res("H01_a", 0.6, 0.001, "quantity", measure="log *slope*"),
                                    res("H11_case", 0.5, 0.01, "quantity", case_data="another account")])

@@ -1,4 +1,4 @@
-"""What the summary report shows beside the forest plot: each estimate's scale, and the direct comparison in words."""
+"""The texts of the summary report beside its forest plot: each estimate's scale, and the direct comparison in words."""
 
 from __future__ import annotations
 
