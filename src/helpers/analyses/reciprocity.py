@@ -9,6 +9,7 @@ from statsmodels.stats.proportion import confint_proportions_2indep
 
 from helpers import stats
 from helpers.analyses.quality_shares import follower_flags
+from helpers.analyses.wording import points, points_interval
 from helpers.quality import ties
 from helpers.quality.bins import RELEVANCE_THRESHOLD
 from helpers.stats import NotEstimable
@@ -194,11 +195,10 @@ def pooled_table(pooled: stats.Estimate, ties_est: stats.Estimate) -> pd.DataFra
 
 def pooled_text(pooled: stats.Estimate, ties_est: stats.Estimate) -> str:
     """The pooled difference in words, with the all-ties check."""
-    return (f"Among an account's followers, those it follows back are **{100 * pooled.estimate:+.1f} percentage "
-            f"points** more often engaged (95% CI {100 * pooled.ci_low:+.1f} to {100 * pooled.ci_high:+.1f}, n = "
-            f"{pooled.n} {pooled.extra['unit']}). Over all follower ties, where large accounts weigh more, the "
-            f"difference is {100 * ties_est.estimate:+.1f} points ({100 * ties_est.ci_low:+.1f} to "
-            f"{100 * ties_est.ci_high:+.1f}; Kish effective n {ties_est.extra['kish_n_eff']:,.0f} followers).")
+    return (f"Among an account's followers, those it follows back are **{points(pooled.estimate)} percentage "
+            f"points** more often engaged (95% CI {points_interval(pooled)}, n = {pooled.n} {pooled.extra['unit']}). "
+            f"Over all follower ties, where large accounts weigh more, the difference is {points(ties_est.estimate)} "
+            f"points ({points_interval(ties_est)}; Kish effective n {ties_est.extra['kish_n_eff']:,.0f} followers).")
 
 
 def h09_parts(pooled: stats.Estimate | None, reason: str | None, verdict: str,

@@ -12,6 +12,7 @@ from statsmodels.stats.proportion import (
 )
 
 from helpers import stats
+from helpers.analyses.wording import points, points_interval
 from helpers.stats import NotEstimable
 
 MIN_WEEK_POSTS = 3  # weeks with fewer posts give no weekly reply share
@@ -154,8 +155,8 @@ def change_text(change: stats.Estimate, periods: pd.DataFrame) -> str:
     """The reply share before and after, and the change with its interval."""
     return (f"Replies made up **{100 * periods.loc[0, 'reply_share']:.1f}%** of the account's posts before and "
             f"**{100 * periods.loc[1, 'reply_share']:.1f}%** after: a change of "
-            f"**{100 * change.estimate:+.1f} points** (95% CI {100 * change.ci_low:+.1f} to "
-            f"{100 * change.ci_high:+.1f}, n = {change.n:,} posts; week-to-week dispersion "
+            f"**{points(change.estimate)} points** (95% CI {points_interval(change)}, n = {change.n:,} posts; "
+            f"week-to-week dispersion "
             f"{change.extra['dispersion']:.2f}, design effect {change.extra['design_effect']:.2f}).")
 
 
