@@ -22,12 +22,11 @@ from helpers.quality import model as authenticity
 from helpers.quality.evaluation import Pool
 from helpers.quality.features import CANDIDATES
 
+# a count and its growth per day of account age (the profile field's stem, by group)
+COUNTED = {"followers": "followers", "friends": "friends", "likes": "favourites", "lists": "listed"}
 FEATURE_GROUPS = {
     "posts": ["statuses_count", "tweet_freq"],
-    "followers": ["followers_count", "followers_growth_rate"],
-    "friends": ["friends_count", "friends_growth_rate"],
-    "likes": ["favourites_count", "favourites_growth_rate"],
-    "lists": ["listed_count", "listed_growth_rate"],
+    **{group: [f"{stem}_count", f"{stem}_growth_rate"] for group, stem in COUNTED.items()},
     "theme_flags": ["default_profile", "profile_use_background_image"],
     "verified": ["verified"],
     "ratio": ["followers_friends_ratio"],
