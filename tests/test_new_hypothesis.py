@@ -17,6 +17,7 @@ import pytest
 from helpers import paths
 from helpers.errors import UserError
 from helpers.hypotheses import registry, scaffold
+from helpers.quality.score import score_if_needed
 from helpers.simulate import build_sample, load_config
 
 SMALL = {"days": 90, "cohort": {"accounts": 40, "followers_sampled": 30, "posts_per_account": 20},
@@ -160,6 +161,7 @@ def test_the_readme_walkthrough(project: Path, tmp_path: Path):
     assert (project / "notebooks" / f"{notebook}.ipynb").is_file() and hid.endswith("_my_test")
 
     sample = build_sample(load_config(overrides=SMALL), tmp_path / "sample")
+    score_if_needed(sample)  # the step make analyses runs before the notebooks
     reports = tmp_path / "reports"
     ran = _helpers(["analyses", "--dataset", str(sample), "--out", str(reports), "--only", notebook, "30_summary",
                     "--quiet"], project)

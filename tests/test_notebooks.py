@@ -10,6 +10,7 @@ import pytest
 
 from helpers import paths
 from helpers.hypotheses import registry
+from helpers.quality.score import score_if_needed
 from helpers.reports.run import run_analyses
 from helpers.simulate import build_sample, load_config
 
@@ -53,6 +54,7 @@ def sample_reports(tmp_path_factory):
     """Every registered analysis run on the default sample, into a temporary report folder."""
     root = tmp_path_factory.mktemp("nb")
     ds = build_sample(load_config(), root / "sample")
+    score_if_needed(ds)  # the step make analyses runs before the notebooks
     out = run_analyses(str(ds), root / "reports", progress=False)
     return ds, out
 

@@ -16,6 +16,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from helpers.hypotheses import record, registry
+from helpers.quality.score import score_if_needed
 from helpers.reports.run import run_analyses
 from helpers.simulate import build_sample, load_config
 
@@ -216,6 +217,7 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Reports of the first analysis, the rOpenSci case (if registered) and the summary, on a small sample."""
     root = tmp_path_factory.mktemp("browser")
     sample = build_sample(load_config(overrides=SMALL), root / "small")
+    score_if_needed(sample)  # the step make analyses runs before the notebooks
     registered = registry.analyses()
     only = [registered[0].notebook] + [a.notebook for a in registered
                                        if a.summary or a.notebook == "40_case_ropensci"]
