@@ -17,6 +17,7 @@ from pathlib import Path
 
 from helpers.collect.cohort import AccountData, Cohort, bar
 from helpers.collect.http import DEFAULT_CACHE
+from helpers.data import atomic
 from helpers.errors import UserError
 
 X_SENTENCE = ("snscrape's X/Twitter module has not worked since X closed its API in mid-2023; download your X "
@@ -158,10 +159,7 @@ class TargetCache:
     def put(self, target: str, data: dict) -> None:
         if self.folder is None:
             return
-        self.folder.mkdir(parents=True, exist_ok=True)
-        tmp = self._path(target).with_suffix(".tmp")
-        tmp.write_text(json.dumps(data, default=str), encoding="utf-8")
-        tmp.replace(self._path(target))
+        atomic.write_text(self._path(target), json.dumps(data, default=str))
 
 
 def _scrape(cls: type, target: str, platform: str, max_items: int, retries: int, progress: bool) -> dict:

@@ -11,17 +11,16 @@ from pathlib import Path
 import pandas as pd
 
 from helpers import paths
+from helpers.data import atomic
 
 
 def load_key(path: Path | None = None) -> bytes:
     """Read the local pseudonymisation key, creating it (0600) on first use."""
     path = Path(path or os.environ.get("QVQ_PSEUDONYM_KEY") or paths.PSEUDONYM_KEY)
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(secrets.token_hex(32))
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
+        with atomic.replacing(path) as tmp:  # private before it gets its name
+            tmp.write_text(secrets.token_hex(32))
+            os.chmod(tmp, 0o600)
     return bytes.fromhex(path.read_text().strip())
 
 

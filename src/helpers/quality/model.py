@@ -25,6 +25,7 @@ import sklearn
 from scipy import stats
 from sklearn.ensemble import HistGradientBoostingClassifier
 
+from helpers.data import atomic
 from helpers.errors import DatasetError
 from helpers.quality import calibration as calib
 from helpers.quality.features import CANDIDATES, COUNTS, NAME_FEATURES
@@ -193,12 +194,12 @@ def save(model: AuthenticityModel, metrics: dict, path: Path = MODEL_PATH, metri
     """Write the model (joblib, plain dict) and its metrics (JSON)."""
     import joblib
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    joblib.dump({"format": FORMAT_VERSION, "estimator": model.estimator, "features": list(model.features),
-                 "bigram_log_probs": model.bigram_log_probs.astype(np.float32), "threshold": model.threshold,
-                 "calibration": model.calibration, "reference": dict(model.reference),
-                 "error_counts": model.error_counts, "sklearn_version": model.sklearn_version}, path, compress=3)
-    metrics_path.write_text(json.dumps(metrics, indent=2, default=str) + "\n")
+    with atomic.replacing(path) as tmp:
+        joblib.dump({"format": FORMAT_VERSION, "estimator": model.estimator, "features": list(model.features),
+                     "bigram_log_probs": model.bigram_log_probs.astype(np.float32), "threshold": model.threshold,
+                     "calibration": model.calibration, "reference": dict(model.reference),
+                     "error_counts": model.error_counts, "sklearn_version": model.sklearn_version}, tmp, compress=3)
+    atomic.write_text(metrics_path, json.dumps(metrics, indent=2, default=str) + "\n")
 
 
 def load(path: Path = MODEL_PATH) -> AuthenticityModel:

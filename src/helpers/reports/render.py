@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import jinja2
@@ -11,6 +10,7 @@ import nbformat
 from nbconvert import HTMLExporter
 
 from helpers import paths
+from helpers.data import atomic
 from helpers.data.dataset import Dataset
 from helpers.hypotheses import record, registry
 from helpers.reports import safe
@@ -53,11 +53,8 @@ init_mathjax();
 
 
 def _atomic_write(path: Path, text: str) -> None:
-    """Write a text file via a temporary file, so a reader never sees half a page."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    """Write a page so that a reader never sees half of it."""
+    atomic.write_text(path, text)
 
 
 def notebook_title(nb_path: Path) -> str:
