@@ -190,13 +190,3 @@ def focal_names(account: pd.Series | None) -> tuple[str, str]:
 def estimated(est: object) -> bool:
     """Whether an estimate (or a recorded result) has a finite value."""
     return bool(np.isfinite(est.estimate))
-
-
-def results_table(results: list) -> pd.DataFrame:
-    """Recorded results side by side, one column per hypothesis."""
-    return pd.DataFrame([r.as_dict() for r in results]).set_index("id").T
-
-
-def result_column(result: object, label: str) -> pd.DataFrame:
-    """One recorded result as a column headed label."""
-    return pd.DataFrame([result.as_dict()]).T.rename(columns={0: label})
