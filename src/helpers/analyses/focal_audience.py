@@ -3,10 +3,10 @@ relevant followers the account had on each day.
 
 A follower is *relevant* when the quality scores say it is real, active and on topic: bin `engaged` or
 `relevant` with a relevance score at or above the scorer's threshold (an engaged follower can be off topic,
-so engagement alone does not make it relevant), and *likely fake* when its bin is `likely_fake`. On the
-simulated sample the planted `true_type` is used instead by default, so that the sample tests the analysis
-and not the scorer (the notebooks show the scores' answer beside it); a real export without scores has no
-labels.
+so engagement alone does not make it relevant), and *likely fake* when its bin is `likely_fake`. The analyses
+see only these scores, on the simulated sample as on real data (so the sample tests the analysis with the
+scorer's errors in it); the planted `true_type` is read only when asked for by name (prefer="true_type"), for
+checks against the truth. Without scores there are no labels.
 
 Relevant followers on past days are rebuilt from today's follower list by follow date (`followed_at`).
 People who have since left are missing from that list, so each past day is scaled up by the account's
@@ -68,9 +68,8 @@ def relevance_labels(followers: pd.DataFrame, account_id: str, follower_quality:
                      threshold: float = DEFAULT_RELEVANCE_THRESHOLD, prefer: str = "auto") -> Labels:
     """Relevant and likely-fake flags for the account's followers, and where they came from.
 
-    prefer="auto": the simulated sample's true types when the followers carry them (so the sample checks the
-    analysis against its planted truth, apart from the scorer's own errors), else the quality scores, else
-    none; "scores" or "true_type" ask for one source only.
+    prefer="auto" or "scores": the quality scores, else none (an analysis never sees planted labels);
+    "true_type": the simulated sample's planted types, for checks against the truth only.
     """
     own = followers[followers["account_id"] == account_id]
     frame = pd.DataFrame({"follower_id": own["follower_id"].astype("string").to_numpy()})
@@ -78,7 +77,7 @@ def relevance_labels(followers: pd.DataFrame, account_id: str, follower_quality:
     frame["followed_at"] = pd.to_datetime(followed, utc=True).reset_index(drop=True)
     has_truth = "true_type" in own and bool(own["true_type"].notna().any())
     has_scores = follower_quality is not None and bool((follower_quality["account_id"] == account_id).any())
-    if prefer in ("auto", "true_type") and has_truth:
+    if prefer == "true_type" and has_truth:
         types = pd.Series(own["true_type"].to_numpy(), index=frame.index)
         frame["relevant"] = (types == "relevant").astype("boolean").where(types.notna(), pd.NA)
         frame["fake"] = (types == "fake").astype("boolean").where(types.notna(), pd.NA)

@@ -13,13 +13,14 @@ from helpers.data import dataset
 from helpers.simulate.config import config_digest
 from helpers.simulate.focal import simulate_focal
 from helpers.simulate.profiles import TYPES, draw_profiles
+from helpers.simulate.scenarios import planted
 
 NICHE_BIOS = ["Marketing & community.", "Social media and content strategy.", "SEO, blogs and newsletters.",
               "Stratégie de contenu et communauté.", "Growth, brand and engagement."]
 
 
-def _beta(rng: np.random.Generator, mean: float, sd: float, n: int) -> np.ndarray:
-    """Beta draws with a given mean and standard deviation."""
+def _beta(rng: np.random.Generator, mean: float | np.ndarray, sd: float, n: int) -> np.ndarray:
+    """Beta draws with a given mean (one, or one per draw) and standard deviation."""
     common = mean * (1 - mean) / sd**2 - 1
     return rng.beta(mean * common, (1 - mean) * common, n)
 
@@ -30,10 +31,19 @@ def _truncated_pareto(rng: np.random.Generator, lo: float, hi: float, alpha: flo
     return np.floor(lo * (1 - u * (1 - (lo / hi) ** alpha)) ** (-1 / alpha))
 
 
-def _type_shares(rng: np.random.Generator, c: dict, n: int) -> np.ndarray:
+def _fake_means(c: dict, followers: np.ndarray) -> np.ndarray:
+    """Each account's mean fake share: the config's, its logit shifted by size_fake_slope per SD of log followers."""
+    z = np.log(followers)
+    z = (z - z.mean()) / z.std() if z.std() > 0 else np.zeros_like(z)
+    logit = np.log(c["fake_share_mean"] / (1 - c["fake_share_mean"])) + c["size_fake_slope"] * z
+    return np.clip(1 / (1 + np.exp(-logit)), 0.02, 0.45)  # keeps the Beta's parameters positive at sd 0.06
+
+
+def _type_shares(rng: np.random.Generator, c: dict, followers: np.ndarray) -> np.ndarray:
     """Per-account shares of relevant, irrelevant, inactive and fake followers (rows sum to 1)."""
+    n = len(followers)
     rel = _beta(rng, c["relevant_share_mean"], c["relevant_share_sd"], n)
-    fake = _beta(rng, c["fake_share_mean"], 0.06, n)
+    fake = _beta(rng, _fake_means(c, followers), 0.06, n)
     inactive = _beta(rng, c["inactive_share_mean"], 0.07, n)
     irr = np.clip(1 - rel - fake - inactive, 0.05, None)
     shares = np.column_stack([rel, irr, inactive, fake])
@@ -52,7 +62,7 @@ def _cohort_accounts(rng: np.random.Generator, cfg: dict, observed_at: pd.Timest
     platforms = list(c["platform_shares"])
     platform = rng.choice(platforms, n, p=np.array(list(c["platform_shares"].values())))
     followers = _truncated_pareto(rng, c["followers_min"], c["followers_max"], c["pareto_alpha"], n)
-    shares = _type_shares(rng, c, n)
+    shares = _type_shares(rng, c, followers)
     u = rng.normal(0, e["account_noise_sd"], n)
     log_mu = (e["engagement_b0"] + e["elasticity"] * np.log(followers) + e["relevant_effect"] * shares[:, 0]
               + e["fake_effect"] * shares[:, 3] + u)
@@ -125,8 +135,8 @@ def _cohort_followers(rng: np.random.Generator, cfg: dict, accounts: pd.DataFram
     cum = shares.cumsum(axis=1)[acct]
     types = TYPES[(rng.random(len(acct))[:, None] > cum).sum(axis=1).clip(0, 3)]
     ids = np.array([f"u{i:07d}" for i in range(len(acct))])
-    df = draw_profiles(rng, types, observed_at, ids)
-    back_p = pd.Series(types).map(BACK_P)
+    df = draw_profiles(rng, types, observed_at, ids, cfg["profiles"])
+    back_p = pd.Series(types).map(c["back_p"])
     df.insert(0, "account_id", accounts["account_id"].to_numpy()[acct])
     df.insert(2, "platform", accounts["platform"].to_numpy()[acct])
     df["followed_back"] = rng.random(len(df)) < back_p.to_numpy()
@@ -136,15 +146,11 @@ def _cohort_followers(rng: np.random.Generator, cfg: dict, accounts: pd.DataFram
     return df
 
 
-# Who engages and who is followed back both depend on the follower's type: reciprocal followers are more
-# engaged because they are more often relevant (truth key reciprocity_engaged_difference).
-ENGAGE_P = {"relevant": 0.30, "irrelevant": 0.06, "inactive": 0.0, "fake": 0.01}
-BACK_P = {"relevant": 0.40, "irrelevant": 0.15, "inactive": 0.15, "fake": 0.03}
-
-
-def _cohort_interactions(rng: np.random.Generator, followers: pd.DataFrame, posts: pd.DataFrame) -> pd.DataFrame:
-    """Likes, replies and reposts by sampled followers on their account's posts."""
-    engaged = followers[rng.random(len(followers)) < followers["true_type"].map(ENGAGE_P).to_numpy()]
+def _cohort_interactions(rng: np.random.Generator, cfg: dict, followers: pd.DataFrame,
+                         posts: pd.DataFrame) -> pd.DataFrame:
+    """Likes, replies and reposts by sampled followers on their account's posts (who engages: [cohort] engage_p)."""
+    engage_p = followers["true_type"].map(cfg["cohort"]["engage_p"]).to_numpy()
+    engaged = followers[rng.random(len(followers)) < engage_p]
     reps = 1 + rng.poisson(1.0, len(engaged))
     actors = engaged.loc[engaged.index.repeat(reps)]
     post_ids = posts.groupby("account_id")["post_id"].agg(list)
@@ -165,7 +171,7 @@ def simulate_cohort(rng: np.random.Generator, cfg: dict, observed_at: pd.Timesta
     accounts = _cohort_accounts(rng, cfg, observed_at)
     posts = _cohort_posts(rng, cfg, accounts, observed_at)
     followers = _cohort_followers(rng, cfg, accounts, observed_at)
-    interactions = _cohort_interactions(rng, followers, posts)
+    interactions = _cohort_interactions(rng, cfg, followers, posts)
     following = followers.loc[followers["followed_back"], ["account_id", "follower_id", "platform", "observed_at"]]
     following = following.rename(columns={"follower_id": "followed_id"})
     return {"accounts": accounts, "posts": posts, "followers": followers, "interactions": interactions,
@@ -186,10 +192,11 @@ def quality_delta_r2(accounts: pd.DataFrame) -> float:
     return _r2(y, log_f, rel, fake) - _r2(y, log_f)
 
 
-def reciprocity_engaged_difference(accounts: pd.DataFrame) -> tuple[float, float]:
+def reciprocity_engaged_difference(accounts: pd.DataFrame, cohort: dict) -> tuple[float, float]:
     """Implied P(engaged | followed back) - P(engaged | not): mean over accounts, and over all follower ties."""
     shares = accounts[[f"true_{t}_share" for t in TYPES]].to_numpy()
-    engage, back = np.array([ENGAGE_P[t] for t in TYPES]), np.array([BACK_P[t] for t in TYPES])
+    engage = np.array([cohort["engage_p"][t] for t in TYPES])
+    back = np.array([cohort["back_p"][t] for t in TYPES])
     p_eb, p_b, p_e = shares @ (engage * back), shares @ back, shares @ engage
     per_account = p_eb / p_b - (p_e - p_eb) / (1 - p_b)
     n = accounts["followers_count"].to_numpy(float)
@@ -205,7 +212,7 @@ def simulate(cfg: dict) -> tuple[dict[str, pd.DataFrame], dict]:
     accounts, posts, followers = cohort["accounts"], cohort["posts"], cohort["followers"]
     interactions, following = cohort["interactions"], cohort["following"]
     focal, focal_truth = simulate_focal(rng, cfg, observed_at)
-    recip_per_account, recip_ties = reciprocity_engaged_difference(accounts)
+    recip_per_account, recip_ties = reciprocity_engaged_difference(accounts, cfg["cohort"])
     tables = {
         "accounts": pd.concat([focal["accounts"], accounts], ignore_index=True),
         "followers": pd.concat([focal["followers"], followers], ignore_index=True),
@@ -225,8 +232,10 @@ def simulate(cfg: dict) -> tuple[dict[str, pd.DataFrame], dict]:
         "relevant_effect": cfg["effects"]["relevant_effect"],
         "fake_effect": cfg["effects"]["fake_effect"],
         "impressions_exponent": cfg["effects"]["impressions_exponent"],
-        "quality_effect_present": cfg["effects"]["relevant_effect"] != 0 or cfg["effects"]["fake_effect"] != 0,
-        "quantity_effect_present": cfg["effects"]["elasticity"] != 0,
+        "scenario": cfg["world"]["scenario"],
+        "quality_effect_present": planted(cfg)["engagement"]["quality"],
+        "quantity_effect_present": planted(cfg)["engagement"]["quantity"],
+        "planted": planted(cfg),
         "quality_delta_r2": quality_delta_r2(accounts),
         "reciprocity_engaged_difference": recip_per_account,
         "reciprocity_engaged_difference_ties": recip_ties,

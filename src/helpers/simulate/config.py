@@ -10,6 +10,7 @@ from pathlib import Path
 
 from helpers import paths
 from helpers.errors import InputError
+from helpers.simulate.scenarios import SCENARIOS, resolve, scenario_overrides
 
 DEFAULT_CONFIG = paths.SAMPLE_CONFIG_DIR / "config.toml"
 
@@ -25,28 +26,42 @@ def _merge(base: dict, override: dict, where: str = "") -> dict:
     return out
 
 
+def _read_user(path: str | Path) -> dict:
+    """A user's TOML file, or a clear error."""
+    try:
+        return tomllib.loads(Path(path).read_text())
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise InputError(path, None, f"is not a readable TOML file ({exc})",
+                         f"Start from {DEFAULT_CONFIG} and change what you need.") from exc
+
+
+def _scenario(name: str) -> dict:
+    """A named scenario's overrides, or a clear error."""
+    if name not in SCENARIOS:
+        raise InputError("scenario", repr(name), "is not a known scenario", f"Known: {', '.join(SCENARIOS)}.")
+    return scenario_overrides(name)
+
+
 def load_config(path: str | Path | None = None, *, seed: int | None = None, no_quality_effect: bool = False,
-                no_quantity_effect: bool = False, overrides: dict | None = None) -> dict:
-    """The sample parameters: defaults, then a user file, then flags."""
+                no_quantity_effect: bool = False, overrides: dict | None = None, scenario: str | None = None) -> dict:
+    """The sample parameters: defaults, then a scenario, then a user file, overrides and flags, then the world's
+    switches applied to the parameters they govern."""
     config = tomllib.loads(DEFAULT_CONFIG.read_text())
-    if path:
-        try:
-            user = tomllib.loads(Path(path).read_text())
-        except (OSError, tomllib.TOMLDecodeError) as exc:
-            raise InputError(path, None, f"is not a readable TOML file ({exc})",
-                             f"Start from {DEFAULT_CONFIG} and change what you need.") from exc
+    user = _read_user(path) if path else {}
+    name = scenario or user.get("world", {}).get("scenario") or (overrides or {}).get("world", {}).get("scenario")
+    if name:
+        config = _merge(config, _scenario(name), "scenario")
+    if user:
         config = _merge(config, user, str(path))
     if overrides:
         config = _merge(config, overrides, "overrides")
     if seed is not None:
         config["seed"] = int(seed)
     if no_quality_effect:
-        config["effects"]["relevant_effect"] = 0.0
-        config["effects"]["fake_effect"] = 0.0
-        config["blog"]["x_sessions_elasticity"] = 0.0
+        config["world"]["quality_effect"] = False
     if no_quantity_effect:
-        config["effects"]["elasticity"] = 0.0
-    return config
+        config["world"]["quantity_effect"] = False
+    return resolve(config)
 
 
 def config_digest(config: dict) -> str:

@@ -9,13 +9,22 @@ from helpers.simulate.profiles import TYPES, draw_profiles
 
 TYPE_INDEX = {t: i for i, t in enumerate(TYPES)}
 INITIAL_MIX = [0.35, 0.30, 0.20, 0.15]  # relevant, irrelevant, inactive, fake before curation
-ENGAGE_WEIGHT = np.array([1.0, 0.15, 0.0, 0.0])  # who likes and replies, by type
+
+
+def type_array(table: dict[str, float]) -> np.ndarray:
+    """A per-type table of the config as an array in TYPES order."""
+    return np.array([table[t] for t in TYPES], dtype=float)
 
 
 def engage_weights(cfg: dict) -> np.ndarray:
-    """How much each follower type engages: by ENGAGE_WEIGHT, or all alike when quality has no effect."""
-    quality = cfg["effects"]["relevant_effect"] != 0 or cfg["effects"]["fake_effect"] != 0
-    return ENGAGE_WEIGHT if quality else np.ones(len(TYPES))
+    """How much each follower type engages ([focal] engage_weight; all alike when quality has no effect)."""
+    return type_array(cfg["focal"]["engage_weight"])
+
+
+def _mix(relevant: float, fake: float) -> list[float]:
+    """Relevant, irrelevant, inactive and fake shares of a stream of new followers."""
+    rest = 1 - relevant - fake
+    return [relevant, rest * 0.75, rest * 0.25, fake]
 
 
 def _daily_joins(rng: np.random.Generator, f: dict, dates: pd.DatetimeIndex) -> tuple[np.ndarray, np.ndarray]:
@@ -25,10 +34,8 @@ def _daily_joins(rng: np.random.Generator, f: dict, dates: pd.DatetimeIndex) -> 
     lo, hi = f["curated_per_day"]
     curated = np.where(working, rng.integers(lo, hi + 1, len(days)), 0)
     organic = rng.poisson(f["organic_per_day"], len(days))
-    cur_mix = [f["curated_relevant_share"], (1 - f["curated_relevant_share"]) * 0.7,
-               (1 - f["curated_relevant_share"]) * 0.3, 0.0]
-    org_rel, org_fake = f["organic_relevant_share"], f["organic_fake_share"]
-    org_mix = [org_rel, (1 - org_rel - org_fake) * 0.75, (1 - org_rel - org_fake) * 0.25, org_fake]
+    cur_mix = _mix(f["curated_relevant_share"], f["curated_fake_share"])
+    org_mix = _mix(f["organic_relevant_share"], f["organic_fake_share"])
     day_of = np.concatenate([np.repeat(days, curated), np.repeat(days, organic)])
     types = np.concatenate([rng.choice(4, curated.sum(), p=cur_mix), rng.choice(4, organic.sum(), p=org_mix)])
     curated_flag = np.concatenate([np.ones(curated.sum(), bool), np.zeros(organic.sum(), bool)])
@@ -64,7 +71,7 @@ def _membership(rng: np.random.Generator, f: dict, n_days: int, joins: np.ndarra
 
 def _posts(rng: np.random.Generator, cfg: dict, dates: pd.DatetimeIndex, count: np.ndarray,
            audience: np.ndarray) -> pd.DataFrame:
-    """The focal account's posts, engagement driven by the followers who engage that day (not by fakes)."""
+    """The focal account's posts: engagement grows with the follower count and the share of them who engage."""
     f, e, b = cfg["focal"], cfg["effects"], cfg["blog"]
     per_day = rng.poisson(f["posts_per_day"], len(dates))
     day = np.repeat(np.arange(len(dates)), per_day)
@@ -72,9 +79,10 @@ def _posts(rng: np.random.Generator, cfg: dict, dates: pd.DatetimeIndex, count: 
     reply_p = np.where(count[day] >= f["reply_threshold"], f["reply_share_after"], f["reply_share_before"])
     kind = np.where(rng.random(n) < reply_p, "reply", "post")
     has_link = (kind == "post") & (rng.random(n) < f["link_share"])
-    # Within one account, engagement comes from the people who engage: removing followers who never engage
-    # (a purge of fakes) leaves it unchanged, so engagement per follower rises by removed / remaining.
-    log_mu = e["engagement_b0"] + f["engagement_offset"] + e["elasticity"] * np.log(audience[day])
+    # By default both exponents are equal, so engagement follows the people who engage: removing followers who
+    # never engage (a purge of fakes) leaves it unchanged and engagement per follower rises by removed / remaining.
+    log_mu = (e["engagement_b0"] + f["engagement_offset"] + e["elasticity"] * np.log(count[day])
+              + f["engagement_quality_exponent"] * np.log(audience[day] / count[day]))
     mu = np.exp(log_mu) * np.where(kind == "reply", 0.3, 1.0)
     shape = f["engagement_dispersion"]
     total = rng.negative_binomial(shape, shape / (shape + mu))
@@ -97,20 +105,27 @@ def _posts(rng: np.random.Generator, cfg: dict, dates: pd.DatetimeIndex, count: 
     })
 
 
-def _traffic(rng: np.random.Generator, cfg: dict, dates: pd.DatetimeIndex, relevant: np.ndarray,
+def _lagged(series: np.ndarray, lag: int) -> np.ndarray:
+    """The series shifted by lag days, its first value repeated at the start."""
+    return np.concatenate([np.full(lag, series[0]), series[:len(series) - lag]]) if lag else series
+
+
+def _traffic(rng: np.random.Generator, cfg: dict, dates: pd.DatetimeIndex, count: np.ndarray, relevant: np.ndarray,
              posts: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
-    """Daily blog sessions per channel: X driven by relevant followers (lagged) and link posts."""
+    """Daily blog sessions per channel: X driven by the follower count and relevant share (lagged) and link posts."""
     b = cfg["blog"]
     n = len(dates)
     t = np.arange(n)
     weekday = np.where(dates.dayofweek < 5, 1.1, 0.75)
     lag = b["referral_lag_days"]
-    lagged = np.concatenate([np.full(lag, relevant[0]), relevant[:n - lag]]) if lag else relevant
+    total, share = _lagged(count, lag), _lagged(relevant / count, lag)
+    x_trend = ((total / count[0]) ** b["x_sessions_elasticity"]
+               * (share / share[0]) ** b["x_sessions_relevant_elasticity"])
     x0 = b["start_sessions"] * b["x_share_start"]
     links = np.bincount(posts.loc[posts["has_link"], "day"], minlength=n)
     link_visits = b["link_post_visits"] * (0.6 * links + 0.4 * np.concatenate([[0], links[:-1]]))
     means = {
-        ("x", "t.co", "referral"): x0 * (lagged / relevant[0]) ** b["x_sessions_elasticity"] * weekday + link_visits,
+        ("x", "t.co", "referral"): x0 * x_trend * weekday + link_visits,
         ("search", "google", "organic"): b["start_sessions"] * 0.35 * b["search_growth"] ** (t / n) * weekday,
         ("direct", "(direct)", "(none)"): b["start_sessions"] * 0.2 * (1 + t / n) * weekday,
         ("linkedin", "linkedin.com", "referral"): np.full(n, 2.0) * weekday,
@@ -127,6 +142,7 @@ def _traffic(rng: np.random.Generator, cfg: dict, dates: pd.DatetimeIndex, relev
     traffic = pd.concat(rows, ignore_index=True)
     daily = traffic.groupby("date")["sessions"].sum()
     truth = {"site": b["site"], "referral_lag_days": lag, "x_sessions_elasticity": b["x_sessions_elasticity"],
+             "x_sessions_relevant_elasticity": b["x_sessions_relevant_elasticity"],
              "link_post_visits_48h": b["link_post_visits"],
              "sessions_first_30_days": float(daily.iloc[:30].mean()),
              "sessions_last_30_days": float(daily.iloc[-30:].mean())}
@@ -162,14 +178,17 @@ def _interactions(rng: np.random.Generator, posts: pd.DataFrame, members: np.nda
 
 
 def _purge_change(cfg: dict, purge: dict, by_type: np.ndarray, engage: np.ndarray) -> float | None:
-    """Planted jump in expected engagement per follower at the purge: removed / remaining when none engaged."""
+    """Planted jump in expected engagement per follower at the purge (removed / remaining when none engaged and
+    both exponents are equal): E ~ count^(elasticity - q) * engaging^q, per follower divided by the count."""
     if not purge:
         return None
     removed = np.array([purge["removed_by_type"][t] for t in TYPES])
     after = by_type[purge["day"]] @ engage
     kept = after / (after + removed @ engage)
     before = purge["followers_before"]
-    return float(kept ** cfg["effects"]["elasticity"] * before / (before - purge["removed"]) - 1)
+    remaining = (before - purge["removed"]) / before
+    e, q = cfg["effects"]["elasticity"], cfg["focal"]["engagement_quality_exponent"]
+    return float(remaining ** (e - q) * kept ** q / remaining - 1)
 
 
 def _growth_quality(f: dict, join: np.ndarray, types: np.ndarray, still: np.ndarray,
@@ -206,15 +225,15 @@ def simulate_focal(rng: np.random.Generator, cfg: dict, observed_at: pd.Timestam
     posts = _posts(rng, cfg, dates, count, by_type @ engage)
     ids = np.array([f"fx{i:06d}" for i in range(len(join))])
     interactions = _interactions(rng, posts, members, ids, account_id, engage)
-    traffic, blog_truth = _traffic(rng, cfg, dates, by_type[:, 0], posts)
+    traffic, blog_truth = _traffic(rng, cfg, dates, count, by_type[:, 0], posts)
 
     still = left >= n_days
     start_ts = dates[0].tz_localize("UTC")
     join_day = np.where(join < 0, -rng.integers(1, 1000, len(join)), join)
     followed_at = pd.Series(start_ts + pd.to_timedelta(join_day, unit="D")
                             + pd.to_timedelta(rng.integers(0, 86400, len(join)), unit="s"))
-    profiles = draw_profiles(rng, TYPES[types[still]], observed_at, ids[still])
-    back_p = np.where(types[still] == 0, 0.45, np.where(types[still] == 3, 0.03, 0.12))
+    profiles = draw_profiles(rng, TYPES[types[still]], observed_at, ids[still], cfg["profiles"])
+    back_p = type_array(f["back_p"])[types[still]]
     curated_ids = set(ids[len(ids) - len(joins):][joins[:, 2] == 1])
     followers = profiles.assign(
         account_id=account_id, platform="x", followed_back=rng.random(still.sum()) < back_p,
