@@ -1,5 +1,5 @@
-"""The bio-language guesser of quality/language.py (function words) against lingua-language-detector restricted
-to the same six languages, on texts whose language another source states.
+"""The project's language guess (quality/language.py: lingua-language-detector restricted to six languages) against
+the function-word guesser it replaced, on texts whose language another source states.
 
 Two labelled sources, read in place: posts with the platform's own `lang` field (the X archive and the twarc2
 timeline in ../shared/realdata), and bios of labelled v1.1 users (Cresci 2015, the Bot Repository 2019 sets)
@@ -7,7 +7,6 @@ with the account's language setting, a weaker label (people write bios in other 
 interface's). Prints, per source and method, the share of texts given a language, the accuracy when one is
 given, and the share right overall.
 
-    .venv/bin/pip install lingua-language-detector   # not a dependency of the project
     .venv/bin/python benchmarks/language_detectors.py
 """
 
@@ -15,29 +14,65 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 
+import numpy as np
 import pandas as pd
+from scipy import sparse
+from sklearn.feature_extraction.text import CountVectorizer
 
 from helpers import paths
 from helpers.quality import labelled_sets
-from helpers.quality.language import LANGUAGES, guess_language
+from helpers.quality.language import guess_language
 from helpers.quality.text import fold
 
-NAMES = {"en": "ENGLISH", "fr": "FRENCH", "es": "SPANISH", "de": "GERMAN", "it": "ITALIAN", "pt": "PORTUGUESE"}
+NAMES = ("en", "fr", "es", "de", "it", "pt")
 NOISE = re.compile(r"https?://\S+|@\w+")
 
 
-def lingua_guesser():
-    """A lingua detector restricted to the guesser's languages (None when lingua is not installed)."""
-    try:
-        from lingua import Language, LanguageDetectorBuilder
-    except ImportError:
-        return None
-    codes = {getattr(Language, NAMES[c]): c for c in LANGUAGES}
-    detector = LanguageDetectorBuilder.from_languages(*codes).with_minimum_relative_distance(0.1).build()
-    return lambda texts: pd.Series([codes.get(r) for r in detector.detect_languages_in_parallel_of(list(texts))],
-                                   dtype="string")
+# The function-word guesser the project used before lingua, kept here as the comparison.
+# Frequent function words that are rare in the other listed languages (accents already folded away).
+FUNCTION_WORDS = {
+    "en": [
+        "the", "and", "of", "to", "in", "is", "for", "with", "on", "my", "at", "from", "about", "you", "your", "we",
+        "our", "are", "this", "that", "i"
+    ],
+    "fr": [
+        "le", "la", "les", "des", "du", "de", "et", "un", "une", "est", "pour", "avec", "sur", "dans", "mon", "ma",
+        "mes", "je", "nous", "vous", "au", "aux", "qui"
+    ],
+    "es": [
+        "el", "los", "las", "del", "y", "en", "es", "por", "con", "una", "para", "mi", "que", "su", "al", "lo", "como",
+        "pero"
+    ],
+    "de": [
+        "der", "die", "das", "und", "ist", "mit", "fur", "ein", "eine", "ich", "auf", "den", "dem", "nicht", "zu",
+        "von", "auch"
+    ],
+    "it": [
+        "il", "lo", "gli", "della", "di", "e", "che", "per", "con", "una", "sono", "nel", "sul", "mio", "mia", "non"
+    ],
+    "pt": [
+        "o", "os", "as", "da", "do", "das", "dos", "e", "em", "para", "com", "uma", "que", "meu", "minha", "nao", "por"
+    ],
+}
+LANGUAGES = list(FUNCTION_WORDS)
+MIN_HITS = 2  # fewer function words than this says nothing about a bio's language
+
+_VOCAB = sorted({w for words in FUNCTION_WORDS.values() for w in words})
+_MEMBERSHIP = sparse.csr_matrix(np.array([[w in FUNCTION_WORDS[lang] for lang in LANGUAGES] for w in _VOCAB],
+                                         dtype=np.int32))
+
+
+def function_words(folded: pd.Series, min_hits: int = MIN_HITS) -> pd.Series:
+    """ISO 639-1 code of each folded text's most frequent function-word language, null when unclear."""
+    if len(folded) == 0:
+        return pd.Series(dtype="string", index=folded.index)
+    counter = CountVectorizer(vocabulary=_VOCAB, token_pattern=r"(?u)\b[a-z]+\b", lowercase=False)
+    hits = (counter.transform(folded.fillna("").to_numpy(dtype=object)) @ _MEMBERSHIP).toarray()
+    ranked = np.sort(hits, axis=1)
+    clear = (ranked[:, -1] >= min_hits) & (ranked[:, -1] > ranked[:, -2])
+    out = np.where(clear, np.asarray(LANGUAGES, dtype=object)[hits.argmax(axis=1)], None)
+    return pd.Series(out, index=folded.index, dtype="string")
 
 
 def posts() -> tuple[list[str], list[str]]:
@@ -80,13 +115,11 @@ def measure(name: str, guess, texts: list[str], labels: list[str]) -> dict:
 
 def main() -> None:
     """Print the comparison."""
-    other = lingua_guesser()
-    if other is None:
-        sys.exit("lingua-language-detector is not installed: pip install lingua-language-detector to compare")
-    function_words = lambda s: guess_language(s.map(fold))  # noqa: E731
+    guessers = {"function words (before)": lambda s: function_words(s.map(fold)),
+                "lingua (the project's)": guess_language}
     rows = []
     for source, (texts, labels) in {"posts (platform lang)": posts(), "bios (account language)": bios()}.items():
-        for name, guess in (("function words", function_words), ("lingua", other)):
+        for name, guess in guessers.items():
             rows.append({"source": source, **measure(name, guess, texts, labels)})
     print(pd.DataFrame(rows).to_string(index=False))
 

@@ -133,7 +133,7 @@ def run_baseline(rows: int, accounts: int) -> dict:
     from helpers.quality import model as authenticity
     from helpers.quality.bins import PRECEDENCE
     from helpers.quality.features import ALPHABET, FEATURES, OTHER, SYMBOLS
-    from helpers.quality.language import FUNCTION_WORDS, MIN_HITS
+    from helpers.quality.language import MIN_WORDS, detector
     from helpers.quality.relevance import RelevanceParams, centroid, fit_vectorizer
     from helpers.quality.score import score_tables
     from helpers.quality.text import fold, term_pattern
@@ -180,10 +180,9 @@ def run_baseline(rows: int, accounts: int) -> dict:
         hits = len(pattern.findall(bio_folded))
         sim = float((normalize(vectorizer.transform([r["bio"]])) @ centroids[r["account_id"]].T)[0, 0])
         place = 1.0 if places.search(fold(r["location"])) else 0.0
-        words = re.findall(r"[a-z]+", bio_folded)
-        lang_hits = {lang: sum(w in set(ws) for w in words) for lang, ws in FUNCTION_WORDS.items()}
-        ranked = sorted(lang_hits.values())
-        lang = max(lang_hits, key=lang_hits.get) if ranked[-1] >= MIN_HITS and ranked[-1] > ranked[-2] else None
+        text = re.sub(r"https?://\S+|[@#]\w+", " ", r["bio"]).strip()
+        found = detector().detect_language_of(text) if len(re.findall(r"[^\W\d_]{2,}", text)) >= MIN_WORDS else None
+        lang = None if found is None else found.iso_code_639_1.name.lower()
         s = min(max((sim - params.sim_floor) / (params.sim_ceiling - params.sim_floor), 0), 1)
         rel = 1 - (0.5 ** hits) * (1 - s) * (1 - params.place_weight * place)
         if lang is not None and lang not in interests.languages:

@@ -58,6 +58,14 @@ def test_pooled_shares_weigh_each_follower_by_what_it_stands_for():
     assert pooled.sum() == pytest.approx(1.0) and list(pooled.index) == ALL_BINS
 
 
+def test_pooled_shares_are_over_the_judged_followers_and_unknown_over_all():
+    fq = pd.DataFrame({"bin": ["likely_fake", "relevant", "relevant", "unknown"],
+                       "sample_weight": [1.0, 1.0, 2.0, 4.0]})
+    pooled = overview.pooled_shares(fq)
+    assert pooled["likely_fake"] == pytest.approx(0.25) and pooled["relevant"] == pytest.approx(0.75)
+    assert pooled["unknown"] == pytest.approx(0.5) and pooled[["engaged", "irrelevant", "inactive"]].eq(0).all()
+
+
 def test_the_overview_puts_the_median_account_beside_the_pooled_share():
     aq = _accounts()
     table = overview.bin_overview(overview.pooled_shares(_followers()), aq)

@@ -41,10 +41,21 @@ def test_summary_names_the_most_common_reasons_with_their_shares() -> None:
                        "fake_rules": ["Camisani-Calzolari"] * 4 + [""] + [None] * 5})
     features = pd.DataFrame({"default_profile_image": [1.0] * 10, "followers_friends_ratio": [0.025] * 10})
     text = reasons.summarise(fq, features)
-    assert text.startswith("most flagged followers: follow 40 times more accounts than follow them (100 %); "
+    assert text.startswith("most flagged followers: follow 40 times more accounts than follow them (median; 100 %); "
                            "default avatar (60 %)")
     assert "80 % also called fake by at least one Cresci rule set" in text
     assert reasons.summarise(fq.assign(bin="relevant")) == "no follower was binned likely fake"
+
+
+def test_each_account_gets_the_summary_of_its_own_flagged_followers() -> None:
+    fq = pd.DataFrame({"account_id": ["a", "a", "b", "b"], "bin": ["likely_fake", "relevant", "relevant", "engaged"],
+                       "fake_reason_features": ["default_profile_image", None, None, None],
+                       "fake_rules": ["", None, None, None]}, index=[7, 3, 9, 1])
+    features = pd.DataFrame({"default_profile_image": [1.0, 0.0, 0.0, 0.0]}, index=[7, 3, 9, 1])
+    got = reasons.reasons_by_account(fq, features, pd.Series(["b", "a", "c"]))
+    assert got.tolist() == ["no follower was binned likely fake",
+                            "most flagged followers: default avatar (100 %); 0 % also called fake by at least one "
+                            "Cresci rule set", "no follower scored"]
 
 
 def test_a_bought_looking_follower_is_flagged_with_reasons_in_words() -> None:

@@ -66,7 +66,8 @@ def test_place_and_language() -> None:
     assert r.loc[0, "relevance_place"] == True and r.loc[1, "relevance_place"] == False  # noqa: E712
     assert r.loc[0, "relevance"] == pytest.approx(0.4) and r.loc[1, "relevance"] == 0
     assert pd.isna(r.loc[2, "relevance_place"]) and r.loc[2, "language"] == "de"
-    on_topic_german = relevance(_followers(["Marketing und SEO ist mit dem Blog"]), {}, INTERESTS).iloc[0]
+    german = "Marketing und SEO: ich schreibe über meinen Blog, nicht über die Katze"
+    on_topic_german = relevance(_followers([german]), {}, INTERESTS).iloc[0]
     assert on_topic_german["language"] == "de"  # not among the interests' languages: halved
     assert on_topic_german["relevance"] == pytest.approx(0.5 * (1 - 0.5**3))
 
@@ -77,10 +78,20 @@ def test_nothing_known_gives_null_relevance() -> None:
 
 
 def test_guess_language_french_english_or_unclear() -> None:
-    got = guess_language(fold_series(pd.Series(["Je suis une passionnée de la mode et des voyages",
-                                                "I write about the future of work and remote teams",
-                                                "SEO", None])))
-    assert got.fillna("?").tolist() == ["fr", "en", "?", "?"]
+    texts = pd.Series(["Je suis une passionnée de la mode et des voyages",
+                       "I write about the future of work and remote teams",
+                       "Periodista. Me gusta el fútbol y la política", "Ich schreibe über Marketing und Medien",
+                       "SEO", None, "", "https://example.com @someone #seo", "東京で働くエンジニアです", "🙂🙂"],
+                      index=[5, 3, 9, 1, 0, 2, 4, 6, 7, 8])
+    got = guess_language(texts)
+    assert got.index.tolist() == texts.index.tolist()
+    assert got.fillna("?").tolist() == ["fr", "en", "es", "de", "?", "?", "?", "?", "?", "?"]
+
+
+def test_guess_language_detects_each_distinct_text_once_and_keeps_the_order() -> None:
+    texts = pd.Series(["I write about the future of work and remote teams", "Je suis une passionnée de la mode"] * 500)
+    got = guess_language(texts)
+    assert got.tolist() == ["en", "fr"] * 500
 
 
 def test_load_interests(tmp_path: Path) -> None:

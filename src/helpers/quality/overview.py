@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.data.dataset import Dataset, load
-from helpers.quality.bins import ALL_BINS, BINS
+from helpers.quality.bins import ALL_BINS, BINS, UNKNOWN
 from helpers.quality.score import ScoreOptions, score_dataset
 
 KEYS = ["account_id", "follower_id"]
@@ -33,9 +33,13 @@ def focal_ids(accounts: pd.DataFrame) -> set[str]:
 
 
 def pooled_shares(follower_quality: pd.DataFrame) -> pd.Series:
-    """Each bin's share of all followers, weighted by sample_weight (a sampled follower stands for several)."""
-    weights = follower_quality.groupby("bin", observed=False)["sample_weight"].sum()
-    return (weights / weights.sum()).rename("share of all followers (weighted)")
+    """Each judged bin's share of the followers that could be judged, and `unknown`'s share of all followers,
+    weighted by sample_weight (a sampled follower stands for several), as account_quality has them."""
+    weights = follower_quality.groupby("bin", observed=False)["sample_weight"].sum().reindex(ALL_BINS, fill_value=0)
+    judged = weights[BINS].sum()
+    shares = weights[BINS] / judged if judged > 0 else weights[BINS] * np.nan
+    unknown = pd.Series({UNKNOWN: weights[UNKNOWN] / weights.sum() if weights.sum() > 0 else np.nan})
+    return pd.concat([shares, unknown]).rename("share of judged followers (weighted; unknown: of all)")
 
 
 def bin_overview(pooled: pd.Series, account_quality: pd.DataFrame) -> pd.DataFrame:

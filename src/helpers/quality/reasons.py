@@ -111,18 +111,18 @@ def follower_reasons(model, features: pd.DataFrame, verdicts: pd.DataFrame, flag
     return out
 
 
-def _typical(feature: str, values: pd.Series) -> str:
-    """A phrase for a reason shared by many followers, from the median of their values."""
+def _typical(feature: str, values: pd.Series) -> tuple[str, bool]:
+    """A phrase for a reason shared by many followers, and whether it states their median value."""
     if feature == "followers_friends_ratio":
         ratio = values[values > 0].median() if (values > 0).any() else 0.0
-        return "follow accounts that do not follow them" if ratio == 0 else \
-            f"follow {1 / ratio:,.0f} times more accounts than follow them" if ratio < 0.5 else \
-            f"followers/following ratio {ratio:.2f}"
+        return ("follow accounts that do not follow them" if ratio == 0 else
+                f"follow {1 / ratio:,.0f} times more accounts than follow them" if ratio < 0.5 else
+                f"followers/following ratio {ratio:.2f}"), ratio > 0
     if feature in ("default_profile_image", "default_profile", "description_length", "statuses_count",
                    "listed_count", "screen_name_likelihood", "verified", "profile_use_background_image",
                    "name_length"):
-        return phrase(feature, float(values.mode().iloc[0]))
-    return phrase(feature, float(values.median())) + " (median)"
+        return phrase(feature, float(values.mode().iloc[0])), False
+    return phrase(feature, float(values.median())), True
 
 
 def summarise(follower_quality: pd.DataFrame, features: pd.DataFrame | None = None, top: int = TOP) -> str:
@@ -139,14 +139,21 @@ def summarise(follower_quality: pd.DataFrame, features: pd.DataFrame | None = No
     counts = exploded.value_counts().head(top)
     parts = []
     for feature, k in counts.items():
-        text = feature
+        text, median = feature, False
         if features is not None and feature in features.columns:
             rows = exploded.index[exploded == feature]
-            text = _typical(feature, features.loc[rows, feature].dropna())
-        parts.append(f"{text} ({100 * k / flagged.sum():.0f} %)")
+            text, median = _typical(feature, features.loc[rows, feature].dropna())
+        parts.append(f"{text} ({'median; ' if median else ''}{100 * k / flagged.sum():.0f} %)")
     rules = follower_quality.loc[flagged, "fake_rules"].fillna("") if "fake_rules" in follower_quality else None
     tail = ""
     if rules is not None:
         agree = float((rules != "").mean())
         tail = f"; {100 * agree:.0f} % also called fake by at least one Cresci rule set"
     return f"most flagged followers: {'; '.join(parts)}{tail}"
+
+
+def reasons_by_account(follower_quality: pd.DataFrame, features: pd.DataFrame, accounts: pd.Series) -> pd.Series:
+    """summarise() for each account's followers (features aligned with follower_quality), in the order of accounts."""
+    groups = follower_quality.groupby("account_id", sort=False).groups
+    texts = {a: summarise(follower_quality.loc[idx], features.loc[idx]) for a, idx in groups.items()}
+    return pd.Series([texts.get(a, "no follower scored") for a in accounts], index=accounts.index, dtype="string")

@@ -108,13 +108,14 @@ def _rescale(similarity: pd.Series, params: RelevanceParams) -> pd.Series:
     return ((similarity - params.sim_floor) / (params.sim_ceiling - params.sim_floor)).clip(0, 1)
 
 
-def follower_language(followers: pd.DataFrame, folded_bio: pd.Series) -> pd.Series:
-    """The follower's language: the platform's `lang` where given, else guessed from the bio."""
-    guessed = guess_language(folded_bio)
-    if "lang" in followers.columns:
-        given = followers["lang"].astype("string").str.lower().str[:2]
-        return given.where(given.notna() & (given != ""), guessed)
-    return guessed
+def follower_language(followers: pd.DataFrame, bio: pd.Series) -> pd.Series:
+    """The follower's language: the platform's `lang` where given, else guessed from the raw bio (accents help)."""
+    given = (followers["lang"].astype("string").str.lower().str[:2] if "lang" in followers.columns
+             else pd.Series(pd.NA, index=followers.index, dtype="string"))
+    known = given.notna() & (given != "")
+    if known.all():
+        return given
+    return given.where(known, guess_language(bio[~known]).reindex(bio.index))
 
 
 def combine(keywords: pd.Series, similarity: pd.Series, place: pd.Series, language: pd.Series,
@@ -157,7 +158,7 @@ def relevance(followers: pd.DataFrame, references: dict[str, list[str]], interes
     keywords = keyword_hits(folded_bio, interests)
     similarity = similarity_by_account(followers, references, params)
     place = places_by_account(followers, fold_series(location), interests, own_location or {})
-    language = follower_language(followers, folded_bio)
+    language = follower_language(followers, bio)
     return pd.DataFrame({
         "relevance": combine(keywords, similarity, place, language, interests, params),
         "relevance_keywords": keywords,

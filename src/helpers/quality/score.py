@@ -20,7 +20,7 @@ from helpers.quality.calibration import ErrorRates, error_rates_from_counts
 from helpers.quality.features import profile_features
 from helpers.quality.interests import Interests, resolve_interests
 from helpers.quality.nqi import nqi_with_ci
-from helpers.quality.reasons import follower_reasons
+from helpers.quality.reasons import follower_reasons, reasons_by_account
 from helpers.quality.relevance import RelevanceParams, relevance
 from helpers.quality.rules import rule_verdicts
 
@@ -146,6 +146,7 @@ def score_tables(tables: dict[str, pd.DataFrame], interests: Interests = NO_INTE
     summary["fake_threshold"] = fake_threshold
     summary["relevance_threshold"] = options.relevance_threshold
     summary["inactive_days"] = options.inactive_days
+    summary["fake_reasons_summary"] = reasons_by_account(scores, features, summary["account_id"])
     return ScoreResult(scores, summary, _notes(scores, interests, features, rates))
 
 

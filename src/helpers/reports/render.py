@@ -14,6 +14,7 @@ from helpers.data import atomic
 from helpers.data.dataset import Dataset
 from helpers.hypotheses import record, registry
 from helpers.reports import safe
+from helpers.reports.followers import followers_html
 from helpers.reports.header import header_html
 
 FAILURES = "failed.json"  # notebook -> why it failed, beside the reports; the index reads it
@@ -160,7 +161,7 @@ def dataset_index(ds: Dataset, out_dir: Path) -> str:
                   "<a href=\"summary.json\">summary.json</a>.</p>")
     return (f"<!doctype html><html><head><meta charset='utf-8'><title>Reports: {safe.attr(ds.name)}</title>"
             f"{STYLE}</head><body><h1>Quality vs Quantity — reports for “{safe.html(ds.name)}”</h1>"
-            f"{_failed_banner(failed)}{header_html(ds)}{answer}<h2>Hypotheses and reports</h2>"
+            f"{_failed_banner(failed)}{header_html(ds)}{answer}{followers_html(ds)}<h2>Hypotheses and reports</h2>"
             f"<table><tr><th>Report</th><th>Hypothesis</th><th>Finding</th></tr>{rows}</table>"
             f"<p class='muted'>Each report hides its code; the executed notebooks, code included, are linked beside "
             f"them. q is the Benjamini–Hochberg adjusted p-value across all hypotheses.</p></body></html>")
