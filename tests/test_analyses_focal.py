@@ -253,3 +253,16 @@ def test_a_result_the_data_cannot_support_is_recorded_as_not_estimable_with_its_
     assert result.finding == "not estimable: 3 account(s) with enough posts; at least 10 are needed"
     saved = json.loads(record.save(tmp_path, result).read_text())
     assert saved["estimate"] is None and saved["ci_low"] is None and saved["p"] is None
+
+
+def test_analyses_label_followers_by_the_scores_never_by_the_planted_types(sample):
+    ds, account, _ = sample
+    own = ds.followers[ds.followers["account_id"] == account["account_id"]]
+    assert own["true_type"].notna().all(), "the sample carries planted types"
+    assert fa.relevance_labels(ds.followers, account["account_id"]).source == "none"  # not scored yet
+    scores = pd.DataFrame({"account_id": account["account_id"], "follower_id": own["follower_id"].to_numpy(),
+                           "bin": "irrelevant", "relevance": 0.0})
+    labels = fa.relevance_labels(ds.followers, account["account_id"], scores)
+    assert labels.source == "quality scores" and not labels.frame["relevant"].any()
+    assert fa.relevance_labels(ds.followers, account["account_id"], scores, prefer="true_type").frame[
+        "relevant"].any(), "the planted types only on request, for checks"

@@ -94,3 +94,22 @@ def test_a_config_file_with_an_unknown_key_is_a_clear_error(tmp_path):
 def test_the_sample_says_it_is_simulated(sample):
     assert sample.simulated and sample.manifest["pseudonymised"] is False
     assert any("SIMULATED" in n for n in sample.manifest["notes"])
+
+
+def test_a_scenario_is_chosen_by_name_and_recorded_in_the_truth(tmp_path):
+    out = subprocess.run([sys.executable, "-m", "helpers", "sample", "--scenario", "no-quality", "--config",
+                          str(_small(tmp_path)), "--out", str(tmp_path / "w")], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    truth = json.loads((tmp_path / "w" / "truth.json").read_text())
+    assert truth["scenario"] == "no-quality" and truth["quality_effect_present"] is False
+    assert truth["planted"]["visits"] == {"quantity": True, "quality": False}
+    assert truth["reciprocity_engaged_difference"] == pytest.approx(0, abs=1e-9), "H09's planted link is off too"
+    bad = subprocess.run([sys.executable, "-m", "helpers", "sample", "--scenario", "nope", "--out",
+                          str(tmp_path / "x")], capture_output=True, text=True)
+    assert bad.returncode == 2 and "nope" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def _small(tmp_path) -> str:
+    path = tmp_path / "small.toml"
+    path.write_text("[cohort]\naccounts = 30\n")
+    return path

@@ -177,9 +177,10 @@ def _interactions(rng: np.random.Generator, posts: pd.DataFrame, members: np.nda
                          "actor_id": actors, "kind": kinds, "created_at": created})
 
 
-def _purge_change(cfg: dict, purge: dict, by_type: np.ndarray, engage: np.ndarray) -> float | None:
-    """Planted jump in expected engagement per follower at the purge (removed / remaining when none engaged and
-    both exponents are equal): E ~ count^(elasticity - q) * engaging^q, per follower divided by the count."""
+def _purge_change(cfg: dict, purge: dict, by_type: np.ndarray, engage: np.ndarray, per_follower: bool = True
+                  ) -> float | None:
+    """Planted jump in expected engagement per post at the purge, per follower (removed / remaining when none
+    engaged and both exponents are equal) or in total: E ~ count^(elasticity - q) * engaging^q."""
     if not purge:
         return None
     removed = np.array([purge["removed_by_type"][t] for t in TYPES])
@@ -188,7 +189,7 @@ def _purge_change(cfg: dict, purge: dict, by_type: np.ndarray, engage: np.ndarra
     before = purge["followers_before"]
     remaining = (before - purge["removed"]) / before
     e, q = cfg["effects"]["elasticity"], cfg["focal"]["engagement_quality_exponent"]
-    return float(remaining ** (e - q) * kept ** q / remaining - 1)
+    return float(remaining ** (e - q) * kept ** q / (remaining if per_follower else 1.0) - 1)
 
 
 def _growth_quality(f: dict, join: np.ndarray, types: np.ndarray, still: np.ndarray,
@@ -261,7 +262,8 @@ def simulate_focal(rng: np.random.Generator, cfg: dict, observed_at: pd.Timestam
         "curation_end": str(dates[min(f["curation_end_day"], n_days - 1)].date()),
         "date_reached_10000": str(dates[crossing[0]].date()) if len(crossing) else None,
         "purge": {**purge, "date": str(dates[purge["day"]].date()) if purge else None,
-                  "engagement_per_follower_change": _purge_change(cfg, purge, by_type, engage)},
+                  "engagement_per_follower_change": _purge_change(cfg, purge, by_type, engage),
+                  "engagement_change": _purge_change(cfg, purge, by_type, engage, per_follower=False)},
         "growth_quality": _growth_quality(f, join, types, still, new_follows),
         "relevant_share_start": float(rel_share[0]), "relevant_share_end": float(rel_share[-1]),
         "reply_share_before": f["reply_share_before"], "reply_share_after": f["reply_share_after"],
