@@ -1,5 +1,6 @@
 """Notebook 21's helpers: why a comparison cannot run, in words; the gain for ten points of a share recovers a
-planted coefficient; H08's verdict and finding follow its numbers; the tables and figures show what they say."""
+planted coefficient; both primary contrasts come from one model; H08 is the exchange rate and its verdict follows
+its interval; the measurement sentence is computed; the tables and figures show what they say."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pandas as pd
 import pytest
 
 from helpers import stats
-from helpers.analyses import quality_engagement, quality_shares
+from helpers.analyses import exchange_rate, quality_engagement, quality_shares
 from helpers.reports.figures import quality
 
 
@@ -52,20 +53,51 @@ def test_the_gain_for_ten_points_recovers_a_planted_coefficient():
                        "follower count and fake share; more")
 
 
-def test_h08_verdict_follows_the_test_and_the_dominance_weights():
-    qq = {"delta_quality": _estimate(0.02, p=0.001), "log_followers": _estimate(0.8),
-          "relevant_share": _estimate(0.05), "fake_share": _estimate(0.01)}
-    assert quality_engagement.h08_verdict(qq) == ("follower quality adds to what follower count explains; "
-                                                  "follower count explains more")
-    qq.update(delta_quality=_estimate(0.001, p=0.4), log_followers=_estimate(0.01))
-    assert quality_engagement.h08_verdict(qq) == ("no clear gain from follower quality beyond follower count; "
-                                                  "follower quality explains more")
-    share = _estimate(0.03, 0.01, 0.06)
-    assert quality_engagement.h08_finding(_estimate(0.018, 0.011, 0.03, 1e-16), share, "v") == (
-        "quality adds ΔR² = 0.018 (95% CI 0.011–0.030, p = 1e-16) to follower count; quality's dominance share 3% "
-        "(1–6%): v")
-    assert quality_engagement.h08_extra(share) == {"quality_share": 0.03, "quality_share_ci_low": 0.01,
-                                                   "quality_share_ci_high": 0.06}
+def test_h08_is_the_exchange_rate_with_a_verdict_on_its_interval():
+    # before: H08 was ΔR² with a verdict from the dominance weights; now it is the exchange rate
+    rate = exchange_rate.exchange_rate(0.65, 1.5, np.diag([1e-4, 0.01]))
+    h08 = quality_engagement.h08_estimate(rate, 300)
+    assert h08.estimate == pytest.approx(100 * (math.exp(0.15 / 0.65) - 1)) and math.isnan(h08.p)
+    assert h08.ci_low < h08.estimate < h08.ci_high and h08.n == 300
+    assert quality_engagement.h08_verdict(rate) == ("+10 points of relevant followers are worth less than doubling "
+                                                    "the follower count")
+    assert quality_engagement.h08_finding(rate, "v") == rate.words + ": v"
+    big = exchange_rate.exchange_rate(0.05, 1.5, np.diag([1e-6, 0.01]))
+    assert quality_engagement.h08_verdict(big).endswith("worth more than doubling the follower count")
+    none = quality_engagement.h08_estimate(exchange_rate.exchange_rate(-0.1, 1.5, np.diag([1e-6, 0.01])), 300)
+    assert math.isnan(none.estimate) and "no number of extra followers" in none.extra["reason"]
+    assert quality_engagement.planted_rate(1.5, 0.65) == pytest.approx(h08.estimate)
+    assert quality_engagement.planted_rate(1.5, 0.0) is None and quality_engagement.planted_rate(None, 0.65) is None
+
+
+def test_the_primary_contrasts_come_from_one_model_and_are_told_in_words():
+    frame = _frame()
+    draws = quality_engagement.bootstrap_coefficients(frame, 200)
+    h02 = quality_engagement.share_effect(frame, draws=draws)
+    quantity = quality_engagement.quantity_effect(frame)
+    assert quantity.ci_low <= 0.7 <= quantity.ci_high and h02.ci_low <= 1.5 <= h02.ci_high  # planted in _frame
+    assert h02.extra["n_boot"] == len(draws) and h02.n == quantity.n == 40
+    contrast = quality_engagement.quantity_contrast(quantity)
+    assert set(contrast) == {"estimate", "ci_low", "ci_high", "p", "n", "measure"} and contrast["n"] == 40
+    text = quality_engagement.primary_text(h02, quantity)
+    assert text.startswith(f"Quality contrast: coefficient **{h02.estimate:.2f}**") and "Quantity contrast" in text
+    rates = quality_engagement.rates(frame, draws)
+    table = quality_engagement.rates_table(rates)
+    assert table["+10 points of"].tolist() == ["relevant followers", "real followers"]
+    ax = quality.exchange_rates(rates)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["+10 points of relevant followers",
+                                                            "+10 points of real followers"]
+    strata = quality_engagement.size_strata(frame.assign(followers_count=np.exp(frame["log_followers"])))
+    assert len(strata) == 6 and set(strata["term"]) == {"log_followers", "relevant_share"}
+    assert len(quality.strata_effects(strata).get_yticklabels()) == 6
+
+
+@pytest.mark.parametrize(("slope", "bias", "small"), [((0.9, 1.1), 0.01, True), ((0.3, 0.5), 0.01, False),
+                                                      ((0.9, 1.1), 0.08, False)])
+def test_the_measurement_sentence_is_computed_from_the_check(slope, bias, small):
+    row = pd.Series({"slope_ci_low": slope[0], "slope_ci_high": slope[1], "mean_bias": bias})
+    sentence = quality_engagement.measurement_sentence(row)
+    assert ("are small next to sampling error" in sentence) is small and ("NOT small" in sentence) is not small
 
 
 def test_the_model_table_names_each_model_and_the_figure_leaves_out_the_intercept():

@@ -1,4 +1,5 @@
-"""The summary: BH q-values over recorded results, the overall answer to "quantity or quality?", summary.json."""
+"""The summary: the answer from the primaries by the pre-registered rule, q-values per family (Holm over the
+primaries, BH over the secondaries), the report's tables and texts, summary.json."""
 
 from __future__ import annotations
 
@@ -45,79 +46,80 @@ def test_not_run_results_get_no_q_and_do_not_count_as_tests():
     assert table.set_index("id")["status"]["H02_b"] == "not run"
 
 
-def test_quantity_only():
-    a = answer_of([res("H01_a", 0.6, 0.001, "quantity"), res("H02_b", 0.3, 0.01, "quantity"),
-                   res("H03_c", 0.1, 0.6, "quality")])
-    assert a.answer == "quantity" and a.dominant is None
-    assert a.counts == {"quantity": {"tested": 2, "for": 2, "against": 0},
-                        "quality": {"tested": 1, "for": 0, "against": 0}}
+def primary(hid: str, outcome: str, quality: tuple, quantity: tuple, rate: dict | None = None) -> dict:
+    """A hand-made primary record: quality contrast in the record, quantity contrast in extra["primary"]."""
+    (qe, qp), (ne, np_) = quality, quantity
+    return {**res(hid, qe, qp, "quality"),
+            "extra": {"primary": {"outcome": outcome, "exchange_rate": rate,
+                                  "quantity": {"estimate": ne, "ci_low": ne - 0.05, "ci_high": ne + 0.05, "p": np_,
+                                               "n": 100, "measure": "elasticity"}}}}
+
+
+RATE = {"estimate": 0.25, "ci_low": 0.19, "ci_high": 0.32, "measure": "x",
+        "words": "+10 points of relevant followers give the same gain as +25% followers (95% CI +19% to +32%)"}
+
+
+def test_quantity_only_from_the_primaries_whatever_the_secondaries_say():
+    # before: the answer counted every significant hypothesis; now only the primary contrasts decide
+    a = answer_of([primary("H02_e", "engagement", (0.0, 0.9), (0.6, 0.001)),
+                   res("H09_b", 0.3, 0.0001, "quality"), res("H07_c", -0.5, 1e-13, "quantity")])
+    assert a.answer == "quantity" and a.outcome("engagement")["answer"] == "quantity"
+    assert a.counts == {"quantity": {"tested": 1, "for": 0, "against": 1},
+                        "quality": {"tested": 1, "for": 1, "against": 0}}
     assert a.text.startswith("Quantity")
 
 
 def test_quality_only():
-    a = answer_of([res("H01_a", 0.1, 0.7, "quantity"), res("H02_b", 1.2, 0.0001, "quality")])
-    assert a.answer == "quality" and a.counts["quality"]["for"] == 1
+    a = answer_of([primary("H02_e", "engagement", (1.2, 0.0001), (0.0, 0.9)), res("H01_a", 0.6, 0.001, "quantity")])
+    assert a.answer == "quality" and a.outcome("social visits")["answer"] == "can't tell"
 
 
-def share(low: float, high: float) -> dict:
-    """H08's extra: quality's share of the explained variance with its interval."""
-    return {"extra": {"quality_share": (low + high) / 2, "quality_share_ci_low": low, "quality_share_ci_high": high}}
+def test_both_carries_the_exchange_rate_into_the_answer():
+    a = answer_of([primary("H02_e", "engagement", (1.2, 0.001), (0.6, 0.001), rate=RATE)])
+    assert a.answer == "both" and a.outcome("engagement")["exchange_rate"]["estimate"] == 0.25
+    assert "Exchange rate for engagement: +10 points of relevant followers give the same gain as +25%" in a.text
 
 
-def test_mixed_without_a_direct_comparison_is_both_with_no_winner():
+def test_no_primary_recorded_is_cant_tell_even_with_significant_secondaries():
+    # before: H01 and H02 significant answered "both"; without primaries the rule cannot tell
     a = answer_of([res("H01_a", 0.6, 0.001, "quantity"), res("H02_b", 1.2, 0.001, "quality")])
-    assert a.answer == "both" and a.dominant is None
-    assert "not settled" in a.text
-    assert any("H08" in item and "not recorded" in item for item in a.cannot_conclude)
+    assert a.answer == "can't tell"
+    assert all(o["answer"] == "can't tell" and o["reason"].startswith("not estimable") for o in a.outcomes)
+    assert any("social visits" in item for item in a.cannot_conclude)
 
 
-@pytest.mark.parametrize(("low", "high", "dominant"), [(0.6, 0.8, "quality"), (0.1, 0.3, "quantity"),
-                                                       (0.4, 0.7, None)])
-def test_the_direct_comparison_names_the_side_that_explains_more_when_its_interval_settles_it(low, high, dominant):
-    base = [res("H01_a", 0.6, 0.001, "quantity"), res("H02_b", 1.2, 0.001, "quality")]
-    a = answer_of(base + [res("H08_quality_vs_quantity_r2", 0.05, 0.001, "quality", **share(low, high))])
-    assert a.answer == "both" and a.dominant == dominant
-    assert a.head_to_head["id"] == "H08_quality_vs_quantity_r2"
-    assert a.head_to_head["quality_share_ci_low"] == low
-    assert a.counts["quality"]["for"] == 2  # a significant gain in R² from quality counts for quality
-    if dominant is None:
-        assert any("does not settle" in item for item in a.cannot_conclude)
-    else:
-        assert f"finds follower {'quality' if dominant == 'quality' else 'count'} explains more" in a.text
+def test_the_dominance_share_no_longer_decides():
+    share = {"quality_share": 0.05, "quality_share_ci_low": 0.01, "quality_share_ci_high": 0.1}
+    a = answer_of([primary("H02_e", "engagement", (1.2, 0.001), (0.0, 0.9)),
+                   res("H08_quality_vs_quantity_r2", 0.05, 0.001, "quality", extra=share)])
+    assert a.answer == "quality" and not hasattr(a, "dominant")
 
 
-def test_a_significant_gain_from_quality_alone_answers_quality_even_if_count_explains_more():
-    a = answer_of([res("H01_a", 0.1, 0.5, "quantity"),
-                   res("H08_quality_vs_quantity_r2", 0.03, 0.001, "quality", **share(0.1, 0.3))])
-    assert a.answer == "quality" and a.dominant == "quantity"
+def test_primaries_are_holm_corrected_and_secondaries_bh_corrected_apart():
+    table = summary.summary_table([primary("H02_e", "engagement", (1.2, 0.02), (0.6, 0.01)),
+                                   res("H01_a", 0.4, 0.04, "quantity"), res("H05_b", 0.1, 0.5, "quality")])
+    q = table.set_index("id")["q"]
+    assert q["H02_e"] == pytest.approx(0.02)  # Holm over the two primaries: max(0.01 * 2, 0.02)
+    assert q["H01_a"] == pytest.approx(0.08)  # BH over the two secondaries
+    assert table.set_index("id")["role"].to_dict() == {"H02_e": "primary (engagement)", "H01_a": "secondary",
+                                                      "H05_b": "secondary"}
 
 
-def test_none_significant_after_correction_is_neither_even_with_a_raw_p_below_alpha():
-    results = [res("H01_a", 0.4, 0.04, "quantity")] + [res(f"H0{i}_x", 0.1, 0.5, "quality") for i in range(2, 6)]
-    a = answer_of(results)
-    assert a.answer == "neither"
-    assert a.counts["quantity"]["for"] == 0  # q = 0.04 * 5 = 0.2 after correction
-
-
-def test_a_significant_result_against_its_side_does_not_back_it():
-    a = answer_of([res("H01_a", -0.6, 0.001, "quantity"), res("H02_b", 0.1, 0.9, "quality")])
-    assert a.answer == "neither" and a.counts["quantity"] == {"tested": 1, "for": 0, "against": 1}
-
-
-def test_case_studies_and_results_backing_no_side_are_shown_but_not_counted():
+def test_case_studies_are_shown_but_decide_nothing():
     table = summary.summary_table([res("H01_a", 0.1, 0.5, "quantity"),
                                    res("H11_case", -0.6, 0.0001, "quantity", case_data="another account"),
                                    res("H12_links", 0.3, 0.0001, "")])
     a = summary.overall_answer(table)
-    assert a.answer == "neither" and a.counts["quantity"]["against"] == 0
-    assert not table.set_index("id")["counted"][["H11_case", "H12_links"]].any()
+    assert a.answer == "can't tell" and a.counts["quantity"]["against"] == 0
+    assert table.set_index("id")["role"]["H11_case"] == "case study"
     assert any("H11_case" in item for item in a.cannot_conclude)
 
 
 def test_nothing_estimable():
     a = answer_of([res("H01_a", NAN, NAN, "quantity"), {"id": "H02_b", "verdict": "not run"}])
-    assert a.answer == "not estimable"
-    assert any("H01_a" in item and "H02_b" in item for item in a.cannot_conclude)
+    assert a.answer == "can't tell"
+    assert a.outcome("engagement")["reason"] == "not estimable: H02_b was not run"
+    assert any("H01_a" in item for item in a.cannot_conclude)
 
 
 def test_summary_json_holds_every_hypothesis_and_the_answer(tmp_path):
@@ -139,8 +141,25 @@ def test_summary_json_holds_every_hypothesis_and_the_answer(tmp_path):
     assert first["verdict"] == "verdict H01_a"
     assert data["hypotheses"][1]["estimate"] is None and data["hypotheses"][1]["q"] is None
     assert data["hypotheses"][2]["verdict"] == "not run"
-    assert data["answer"]["answer"] == "quantity" and data["answer"]["text"].startswith("Quantity")
+    assert data["answer"]["answer"] == "can't tell" and data["answer"]["text"].startswith("Can't tell")
     assert data["answer"]["cannot_conclude"]
+    assert data["answers"] == {"overall": "can't tell",
+                               "engagement": {"answer": "can't tell", "reason": "not estimable: H02_b: finding H02_b",
+                                              "exchange_rate": None},
+                               "social visits": {"answer": "can't tell", "exchange_rate": None,
+                                                 "reason": "not estimable: H03_c was not run"}}
+
+
+def test_summary_json_holds_the_answers_and_exchange_rate_strictly(tmp_path):
+    rate = {**RATE, "ci_high": float("inf")}
+    table = summary.summary_table([primary("H02_e", "engagement", (1.2, 0.001), (0.6, 0.001), rate=rate)])
+    a = summary.overall_answer(table, simulated=True)
+    path = summary.write_summary(table, a, tmp_path / "summary.json", dataset="mini", simulated=True)
+    data = json.loads(path.read_text())
+    assert data["answers"]["overall"] == "both" and data["answers"]["engagement"]["exchange_rate"]["ci_high"] is None
+    eng = data["answer"]["outcomes"][0]
+    assert eng["quantity"]["status"] == eng["quality"]["status"] == "declared"
+    assert data["hypotheses"][0]["role"] == "primary (engagement)"
 
 
 def test_the_report_table_shows_every_hypothesis_in_plain_text():
@@ -149,30 +168,30 @@ def test_the_report_table_shows_every_hypothesis_in_plain_text():
                                    {"id": "H03_c", "verdict": "not run"}])
     shown = summary.display_table(table).set_index("hypothesis")
     assert shown.loc["H01_a", "p"] == "< 1e-300" and shown.loc["H01_a", "95% CI"] == "0.2 to 1"
-    assert shown.loc["H11_case", "backs when > 0"] == "quantity (case study, not counted)"
+    assert shown.loc["H11_case", "backs when > 0"] == "quantity (case study on other data)"
+    assert shown.loc["H11_case", "role"] == "case study"
     assert shown.loc["H03_c", "estimate"] == "—" and shown.loc["H03_c", "q < 0.05"] == "not run"
 
 
-def test_the_counts_table_has_one_row_per_side_with_the_reports_column_names():
+def test_the_counts_table_has_one_row_per_side_over_the_secondaries():
     a = answer_of([res("H01_a", 0.6, 0.001, "quantity"), res("H02_b", -1.2, 0.001, "quality"),
                    res("H03_c", 0.3, 0.9, "quality")])
     counts = summary.counts_table(a)
     assert counts.index.name == "side" and list(counts.index) == ["quantity", "quality"]
-    assert counts.loc["quality"].to_dict() == {"hypotheses with a p-value": 2, "significant in its favour": 0,
-                                               "significant against it": 1}
+    assert counts.loc["quality"].to_dict() == {"secondary hypotheses with a p-value": 2,
+                                               "significant in its favour": 0, "significant against it": 1}
 
 
-@pytest.mark.parametrize(("low", "high", "words"), [(0.6, 0.8, "**follower quality** explains more."),
-                                                    (0.1, 0.3, "**follower count** explains more."),
-                                                    (0.4, 0.7, "which side explains more is not settled.")])
-def test_the_direct_comparison_is_told_with_its_share_and_which_side_explains_more(low, high, words):
-    from helpers.reports.summary_text import head_to_head_text
+def test_the_primaries_table_and_the_texts_show_both_contrasts_and_the_rate():
+    from helpers.reports.summary_text import exchange_rate_text, outcomes_text
 
-    a = answer_of([res("H01_a", 0.6, 0.001, "quantity"),
-                   res("H08_quality_vs_quantity_r2", 0.05, 0.001, "quality", **share(low, high))])
-    text = head_to_head_text(a)
-    assert text.startswith("Direct comparison **H08&#95;quality&#95;vs&#95;quantity&#95;r2**: estimate 0.05 (95% CI")
-    assert f"(95% CI {low:.3g} to {high:.3g})" in text and text.endswith(words)
+    a = answer_of([primary("H02_e", "engagement", (1.2, 0.001), (0.6, 0.001), rate=RATE)])
+    shown = summary.primaries_table(a)
+    assert shown[["outcome", "contrast", "status"]].values.tolist() == [
+        ["engagement", "quantity", "declared"], ["engagement", "quality", "declared"],
+        ["social visits", "quantity", "not estimable"], ["social visits", "quality", "not estimable"]]
+    assert "+25% followers" in exchange_rate_text(a).replace("&#43;", "+")
+    assert outcomes_text(a).startswith("- **engagement: both.**")
 
 
 def test_the_scales_and_what_cannot_be_concluded_are_listed_with_data_escaped():

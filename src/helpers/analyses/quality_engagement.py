@@ -1,8 +1,11 @@
-"""Does follower quality predict engagement once follower count is controlled?
+"""Does follower quality predict engagement once follower count is controlled, and what is it worth in followers?
 
-Across accounts: engagement per post against follower count and the calibrated quality shares (quality_shares),
-with the models that weigh quality against quantity: rank and partial rank correlations, OLS with HC3 errors,
-ΔR², dominance analysis, and a negative binomial model of per-post counts.
+Across accounts: engagement per post against follower count and the calibrated quality shares (quality_shares).
+The primary model for engagement (helpers.hypotheses.decision_rule) is the OLS of log engagement per post on log
+followers and the calibrated relevant and fake shares: its relevant-share coefficient is the quality contrast (H02),
+its follower elasticity the quantity contrast, and their exchange rate the head-to-head (H08). Beside them: rank and
+partial rank correlations, standardised effects within size strata, ΔR² and dominance (descriptive only), and a
+negative binomial model of per-post counts.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
 from helpers import stats
 from helpers.analyses import engagement as eng
+from helpers.analyses import exchange_rate
 from helpers.analyses.quality_shares import (
     CALIBRATED,
     COVARIANCES,
@@ -85,50 +89,105 @@ def model_table(fits: dict[str, stats.ModelFit]) -> pd.DataFrame:
     return pd.concat([f.table.assign(shares=name) for name, f in fits.items()])
 
 
-def _coefficient(frame: pd.DataFrame, idx: np.ndarray, term: str) -> float:
-    """Coefficient of a calibrated share in the main model refitted on the rows idx (for the bootstrap)."""
+def _coefficients(frame: pd.DataFrame, idx: np.ndarray) -> np.ndarray:
+    """The main model's coefficients (log followers, then the calibrated shares) refitted on the rows idx, for the
+    bootstrap of the whole procedure (calibration included); NaN when a share is then too unreliable."""
     sub = frame.iloc[idx]
+    nan = np.full(len(QUANTITY) + len(QUALITY), np.nan)
     try:
         cal, rel = calibrated(sub)
     except NotEstimable:
-        return np.nan
-    if rel[term] < MIN_RELIABILITY:
-        return np.nan
+        return nan
+    if min(rel[t] for t in QUALITY) < MIN_RELIABILITY:
+        return nan
     X = np.column_stack([np.ones(len(sub)), cal[[*QUANTITY, *QUALITY]].to_numpy(float)])
-    beta = np.linalg.lstsq(X, cal[OUTCOME].to_numpy(float), rcond=None)[0]
-    return float(beta[1 + len(QUANTITY) + QUALITY.index(term)])
+    return np.linalg.lstsq(X, cal[OUTCOME].to_numpy(float), rcond=None)[0][1:]
 
 
-def share_effect(frame: pd.DataFrame, term: str = "relevant_share", n_boot: int = 0, seed: int = 0,
-                 ci: float = 0.95) -> stats.Estimate:
-    """Effect of a calibrated quality share on log engagement per post, given log followers and the other share.
+def bootstrap_coefficients(frame: pd.DataFrame, n_boot: int, seed: int = 0) -> np.ndarray:
+    """Bootstrap draws over accounts (rows) of the main model's coefficients, order [*QUANTITY, *QUALITY]."""
+    rng = np.random.default_rng(seed)
+    draws = np.array([_coefficients(frame, rng.integers(0, len(frame), len(frame))) for _ in range(n_boot)])
+    return draws[np.isfinite(draws).all(axis=1)]
 
-    CI and p from HC3 errors of the calibrated regression; with n_boot > 0, extra holds a percentile bootstrap
-    CI over accounts of the whole procedure (calibration included) as a check.
-    """
+
+def _ready(frame: pd.DataFrame, term: str) -> dict[str, float]:
+    """The calibrated shares' reliabilities, or NotEstimable when the comparison cannot run."""
     if len(frame) < MIN_ACCOUNTS:
         raise NotEstimable(f"{len(frame)} account(s) with enough posts and judged followers; a comparison across "
                            f"accounts needs at least {MIN_ACCOUNTS}")
-    cal, reliability = calibrated(frame)
+    _, reliability = calibrated(frame)
     if reliability[term] < MIN_RELIABILITY:
         raise NotEstimable(f"the measured {term.replace('_', ' ')} varies across accounts hardly more than its "
                            f"sampling error (reliability {reliability[term]:.2f}); more followers per account "
                            "are needed")
+    return reliability
+
+
+def share_effect(frame: pd.DataFrame, term: str = "relevant_share", n_boot: int = 0, seed: int = 0,
+                 ci: float = 0.95, draws: np.ndarray | None = None) -> stats.Estimate:
+    """Effect of a calibrated quality share on log engagement per post, given log followers and the other share.
+
+    CI and p from HC3 errors of the calibrated regression; with n_boot > 0 (or bootstrap draws given), extra holds
+    a percentile bootstrap CI over accounts of the whole procedure (calibration included) as a check.
+    """
+    reliability = _ready(frame, term)
+    cal, _ = calibrated(frame)
     fit = stats.ols_hc3(cal, _formula(), ci=ci)
     row = fit.table.set_index("term").loc[term]
     naive = stats.ols_hc3(frame, _formula(), ci=ci).table.set_index("term").loc[term]
     extra = {"reliability": reliability[term], "reliabilities": reliability, "beta": float(row["beta"]),
              "measured_estimate": float(naive["estimate"]), "measured_ci_low": float(naive["ci_low"]),
              "measured_ci_high": float(naive["ci_high"]), "r2": fit.r2}
-    if n_boot:
-        rng = np.random.default_rng(seed)
-        draws = np.array([_coefficient(frame, rng.integers(0, len(frame), len(frame)), term) for _ in range(n_boot)])
-        draws = draws[np.isfinite(draws)]
-        extra.update({"boot_ci_low": float(np.quantile(draws, (1 - ci) / 2)),
-                      "boot_ci_high": float(np.quantile(draws, (1 + ci) / 2)), "n_boot": len(draws)})
+    if draws is None and n_boot:
+        draws = bootstrap_coefficients(frame, n_boot, seed)
+    if draws is not None and len(draws):
+        col = draws[:, len(QUANTITY) + QUALITY.index(term)]
+        extra.update({"boot_ci_low": float(np.quantile(col, (1 - ci) / 2)),
+                      "boot_ci_high": float(np.quantile(col, (1 + ci) / 2)), "n_boot": len(col)})
     return stats.Estimate(f"effect of calibrated {term} on {OUTCOME}", float(row["estimate"]), float(row["ci_low"]),
                           float(row["ci_high"]), float(row["p"]), fit.n,
                           "OLS on regression-calibrated shares, HC3 SEs", extra, ci)
+
+
+def quantity_effect(frame: pd.DataFrame, ci: float = 0.95) -> stats.Estimate:
+    """The quantity contrast of the same model as share_effect: the elasticity of engagement per post on followers
+    at equal (calibrated) relevant and fake shares, HC3."""
+    _ready(frame, "relevant_share")
+    cal, _ = calibrated(frame)
+    fit = stats.ols_hc3(cal, _formula(), ci=ci)
+    row = fit.table.set_index("term").loc["log_followers"]
+    return stats.Estimate(f"elasticity of {OUTCOME.removeprefix('log_')} on followers at equal quality shares",
+                          float(row["estimate"]), float(row["ci_low"]), float(row["ci_high"]), float(row["p"]), fit.n,
+                          "OLS on regression-calibrated shares, HC3 SEs", {"beta": float(row["beta"])}, ci)
+
+
+QUANTITY_MEASURE = ("elasticity of engagement per post on follower count at equal calibrated relevant and fake "
+                    "shares (same OLS as the quality contrast, HC3): 0.65 = +0.65 % per +1 % followers")
+
+
+def rates(frame: pd.DataFrame, draws: np.ndarray, ci: float = 0.95) -> dict[str, exchange_rate.ExchangeRate]:
+    """The exchange rates of +10 points of relevant followers and of real (not likely fake) followers, from the
+    main model's point estimates and the bootstrap covariance of the coefficients."""
+    cal, _ = calibrated(frame)
+    params = stats.ols_hc3(cal, _formula(), ci=ci).table.set_index("term")["estimate"]
+    b = float(params["log_followers"])
+    cov = np.cov(draws, rowvar=False)
+    i_rel, i_fake = 1 + QUALITY.index("relevant_share"), 1 + QUALITY.index("fake_share")
+    # +10 points of real followers are -10 points of likely fake ones: c_real = -c_fake
+    flip = np.diag([1.0, 1.0, -1.0])
+    real_cov = (flip @ cov[np.ix_([0, i_rel, i_fake], [0, i_rel, i_fake])] @ flip)[np.ix_([0, 2], [0, 2])]
+    return {"relevant": exchange_rate.exchange_rate(b, float(params["relevant_share"]),
+                                                    cov[np.ix_([0, i_rel], [0, i_rel])], ci=ci),
+            "real": exchange_rate.exchange_rate(b, -float(params["fake_share"]), real_cov, ci=ci,
+                                                label="real (not likely fake) followers")}
+
+
+def size_strata(frame: pd.DataFrame, groups: int = 3) -> pd.DataFrame:
+    """Standardised effects of follower count and of the relevant share within follower-count strata (calibrated
+    shares, HC3), so that a share is compared with follower count over a narrow range of sizes."""
+    cal, _ = calibrated(frame)
+    return exchange_rate.strata_effects(cal, _formula(), ["log_followers", "relevant_share"], groups=groups)
 
 
 def partial_spearman(frame: pd.DataFrame, n_boot: int = 2000) -> pd.DataFrame:
@@ -218,23 +277,89 @@ def h02_finding(est: stats.Estimate, verdict: str) -> str:
             f"{gain[2]:+.0f}%) at equal follower count and fake share; {verdict}")
 
 
-def h08_verdict(qq: dict[str, stats.Estimate]) -> str:
-    """H08's verdict: whether quality adds to follower count (F-test at 5 %), and which explains more (dominance)."""
-    adds = qq["delta_quality"].p < 0.05
-    quality_weight = sum(qq[k].estimate for k in QUALITY)
-    more = "follower count" if qq["log_followers"].estimate > quality_weight else "follower quality"
-    return ("follower quality adds to what follower count explains" if adds else
-            "no clear gain from follower quality beyond follower count") + f"; {more} explains more"
+def h08_estimate(rate: exchange_rate.ExchangeRate, n: int) -> stats.Estimate:
+    """H08, the head-to-head: the exchange rate in percent (no p-value: it decides nothing, the primaries do);
+    not estimable, with the reason in words, when follower count does not raise engagement in the model."""
+    if not np.isfinite(rate.estimate):
+        return stats.not_estimable("exchange rate", rate.words, n=n)
+    return stats.Estimate("exchange rate (% more followers worth +10 points of relevant followers)",
+                          100 * rate.estimate, 100 * rate.ci_low, 100 * rate.ci_high, float("nan"), n,
+                          "Fieller interval for c/b, bootstrap covariance of the calibrated model", rate.as_dict())
 
 
-def h08_finding(dq: stats.Estimate, quality_share: stats.Estimate, verdict: str) -> str:
-    """H08's finding: quality's ΔR² over follower count and its dominance share, then the verdict."""
-    return (f"quality adds ΔR² = {dq.estimate:.3f} (95% CI {dq.ci_low:.3f}–{dq.ci_high:.3f}, p = {dq.p:.2g}) "
-            f"to follower count; quality's dominance share {100 * quality_share.estimate:.0f}% "
-            f"({100 * quality_share.ci_low:.0f}–{100 * quality_share.ci_high:.0f}%): {verdict}")
+def h08_verdict(rate: exchange_rate.ExchangeRate) -> str:
+    """H08's verdict: whether +10 points of relevant followers are worth more than, less than, or about as much as
+    doubling the follower count, judged on the rate's interval."""
+    if rate.ci_low > 1:
+        return "+10 points of relevant followers are worth more than doubling the follower count"
+    if rate.ci_high < 1:
+        return "+10 points of relevant followers are worth less than doubling the follower count"
+    return "whether +10 points of relevant followers are worth more than doubling the follower count is not settled"
 
 
-def h08_extra(quality_share: stats.Estimate) -> dict[str, float]:
-    """The further numbers H08 records: quality's dominance share and its interval."""
-    return {"quality_share": quality_share.estimate, "quality_share_ci_low": quality_share.ci_low,
-            "quality_share_ci_high": quality_share.ci_high}
+def h08_finding(rate: exchange_rate.ExchangeRate, verdict: str) -> str:
+    """H08's finding: the exchange rate in words, then the verdict."""
+    return f"{rate.words}: {verdict}"
+
+
+def primary_rate(rate: exchange_rate.ExchangeRate) -> dict:
+    """The primary-result convention's exchange_rate (fractions; an unbounded end is +inf), None when undefined."""
+    if not np.isfinite(rate.estimate):
+        return {"estimate": None, "ci_low": rate.ci_low, "ci_high": rate.ci_high, "measure": rate.measure,
+                "words": rate.words}
+    return {"estimate": rate.estimate, "ci_low": rate.ci_low, "ci_high": rate.ci_high, "measure": rate.measure,
+            "words": rate.words}
+
+
+def quantity_contrast(est: stats.Estimate) -> dict:
+    """The quantity contrast as the primary-result convention records it (estimate, interval, p, n, measure)."""
+    return {"estimate": est.estimate, "ci_low": est.ci_low, "ci_high": est.ci_high, "p": est.p, "n": est.n,
+            "measure": QUANTITY_MEASURE}
+
+
+def primary_text(h02: stats.Estimate, quantity: stats.Estimate) -> str:
+    """The two primary contrasts of the engagement model in words: +10 points of relevant followers, and +10 %
+    followers, each with its interval and n."""
+    gain = gain_pct(h02)
+    follow = 100 * (1.1 ** np.array([quantity.estimate, quantity.ci_low, quantity.ci_high]) - 1)
+    return (f"Quality contrast: coefficient **{h02.estimate:.2f}** per unit of share (95% CI {h02.ci_low:.2f} to "
+            f"{h02.ci_high:.2f}, p = {h02.p:.2g}, n = {h02.n} accounts): ten more percentage points of relevant "
+            f"followers go with **{gain[0]:+.0f}%** engagement per post ({gain[1]:+.0f}% to {gain[2]:+.0f}%) at equal "
+            f"follower count and fake share. Quantity contrast, same model: elasticity **{quantity.estimate:.2f}** "
+            f"(95% CI {quantity.ci_low:.2f} to {quantity.ci_high:.2f}, p = {quantity.p:.2g}): 10 % more followers go "
+            f"with {follow[0]:+.1f}% engagement per post ({follow[1]:+.1f}% to {follow[2]:+.1f}%) at equal shares. "
+            f"Without the correction for sampling error the quality coefficient is "
+            f"{h02.extra['measured_estimate']:.2f} ({h02.extra['measured_ci_low']:.2f} to "
+            f"{h02.extra['measured_ci_high']:.2f}); a bootstrap over accounts of the whole corrected procedure gives "
+            f"{h02.extra.get('boot_ci_low', float('nan')):.2f} to {h02.extra.get('boot_ci_high', float('nan')):.2f}.")
+
+
+def rates_table(rates: dict[str, exchange_rate.ExchangeRate]) -> pd.DataFrame:
+    """The exchange rates in percent, one row per kind of follower (relevant, real), with their reading."""
+    return pd.DataFrame([{"+10 points of": f"{kind} followers", "% more followers (estimate)": 100 * r.estimate,
+                          "95% CI low": 100 * r.ci_low, "95% CI high": 100 * r.ci_high, "interval": r.kind,
+                          "in words": r.words} for kind, r in rates.items()])
+
+
+def measurement_sentence(row: pd.Series) -> str:
+    """What the simulated check says about the scorer's errors, computed: a slope on the truth whose interval holds
+    1 and a bias under 5 points leave sampling error the main error; otherwise the scorer's errors are not small."""
+    slope_ok = row["slope_ci_low"] <= 1 <= row["slope_ci_high"]
+    small = slope_ok and abs(row["mean_bias"]) < 0.05
+    return ("on this sample the scorer's classification errors are small next to sampling error (slope on the "
+            "truth compatible with 1, bias under 5 points)" if small else
+            "the scorer's classification errors are NOT small here: the measured share "
+            + ("is biased" if not abs(row["mean_bias"]) < 0.05 else "does not move one for one with the truth")
+            + ", and the calibration corrects sampling error only, so the estimates carry that error")
+
+
+H08_MEASURE = ("exchange rate: % more followers giving the same gain in engagement per post as +10 points of relevant "
+               "followers, 100·(exp(0.1·c/b) − 1) in the primary model; Fieller 95% interval, bootstrap covariance "
+               "(an unbounded end is +inf)")
+
+
+def planted_rate(relevant_effect: object, elasticity: object) -> float | None:
+    """The exchange rate in percent that a simulated sample's planted effects imply (None when not planted)."""
+    if not isinstance(relevant_effect, (int, float)) or not isinstance(elasticity, (int, float)) or elasticity <= 0:
+        return None
+    return float(100 * np.expm1(0.1 * relevant_effect / elasticity))

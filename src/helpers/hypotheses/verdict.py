@@ -1,42 +1,38 @@
-"""Across hypotheses: Benjamini-Hochberg q-values, the answer to "quantity or quality?" and summary.json.
+"""Across hypotheses: the answer to "quantity or quality?" by the pre-registered rule, the corrected table of every
+hypothesis, and summary.json.
 
-A recorded result's `supports` says which side a *positive* estimate backs, so estimates are signed with
-0 meaning "no effect" (as helpers.hypotheses.record.verdict assumes). A hypothesis counts for its side when it is
-significant after correction (q < alpha) and positive, and against its side when significant and negative.
-Results computed on a fixed case study rather than the report's dataset (`case_data` set) are shown but not
-counted, and neither are results that back no side.
-
-The direct comparison (H08: ΔR² of follower quality over follower count) counts like any quality hypothesis;
-which side *explains more* comes from its dominance share: `extra["quality_share"]`, quality's share of the
-explained variance, with `extra["quality_share_ci_low"]` and `extra["quality_share_ci_high"]`. Quality explains
-more when the whole interval lies above one half, follower count when it lies below; otherwise it is not settled.
+The answer comes from the primary contrasts only (helpers.hypotheses.decision_rule, whose RULE states it): per
+outcome, the record carrying extra["primary"] holds the quality contrast (its own estimate, interval and p) and the
+quantity contrast of the same model; Holm's correction runs over those primaries alone. Every other hypothesis is
+secondary: its q-value is Benjamini–Hochberg over the secondaries, it is shown, and it neither backs nor vetoes a
+side. A recorded result's `supports` says which side a *positive* estimate backs (0 meaning "no effect").
 """
 
 from __future__ import annotations
 
 import json
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from helpers.data import atomic
+from helpers.hypotheses import decision_rule
 from helpers.hypotheses.registry import SIDES
 from helpers.stats import benjamini_hochberg
 
-ALPHA = 0.05
-HEAD_TO_HEAD = "H08"  # id prefix of the direct comparison of quality with quantity (ΔR², dominance)
-SHARE = ("quality_share", "quality_share_ci_low", "quality_share_ci_high")  # keys in H08's extra
+ALPHA = decision_rule.ALPHA
 FIELDS = ["id", "estimate", "ci_low", "ci_high", "p", "q", "n", "verdict"]  # per hypothesis in summary.json
 COLUMNS = ["id", "question", "estimate", "ci_low", "ci_high", "p", "n", "verdict", "finding", "measure",
            "notebook", "supports", "simulated", "truth", "case_data", "extra"]
 
 
 def _direction(row: pd.Series, alpha: float) -> str:
-    """'for' or 'against' its side when significant after correction and counted, else ''."""
-    if not row["counted"] or not row["q"] < alpha or not np.isfinite(row["estimate"]) or row["estimate"] == 0:
+    """'for' or 'against' its side when significant after its own family's correction, else '' (shown only)."""
+    if row["supports"] not in SIDES or not row["q"] < alpha or not np.isfinite(row["estimate"]) or \
+            row["estimate"] == 0:
         return ""
     return "for" if row["estimate"] > 0 else "against"
 
@@ -50,8 +46,28 @@ def _status(row: pd.Series, alpha: float) -> str:
     return "significant" if row["q"] < alpha else "not significant"
 
 
-def summary_table(results: list[dict], alpha: float = ALPHA) -> pd.DataFrame:
-    """One row per hypothesis: its result, BH q-value over the hypotheses with a p, and the side it backs."""
+def _roles(df: pd.DataFrame, outcomes: list[decision_rule.OutcomeAnswer]) -> list[str]:
+    """Each row's role: primary (and for which outcome), secondary, or case study."""
+    primary = {o.record: o.outcome for o in outcomes if o.record}
+    return [f"primary ({primary[i]})" if i in primary else ("case study" if c else "secondary")
+            for i, c in zip(df["id"], df["case_data"], strict=True)]
+
+
+def _q_values(df: pd.DataFrame, outcomes: list[decision_rule.OutcomeAnswer]) -> np.ndarray:
+    """Holm-adjusted p of each primary (over the primaries), Benjamini–Hochberg over the secondaries."""
+    q = np.full(len(df), np.nan)
+    secondary = ~df["role"].str.startswith("primary").to_numpy()
+    if secondary.any():
+        q[secondary] = benjamini_hochberg(df.loc[secondary, "p"].to_numpy(dtype=float))
+    holm = {o.record: o.quality.p_adjusted for o in outcomes if o.record and o.quality is not None}
+    for i, hid in enumerate(df["id"]):
+        if hid in holm:
+            q[i] = holm[hid]
+    return q
+
+
+def _frame(results: list[dict]) -> pd.DataFrame:
+    """The recorded results as a typed frame, one row per hypothesis."""
     df = pd.DataFrame(results).reindex(columns=COLUMNS)
     for col in ["estimate", "ci_low", "ci_high", "p", "truth"]:
         df[col] = pd.to_numeric(df[col], errors="coerce").astype(float)
@@ -60,8 +76,15 @@ def summary_table(results: list[dict], alpha: float = ALPHA) -> pd.DataFrame:
         df[col] = df[col].fillna("").astype(str)
     df["simulated"] = [v is True for v in df["simulated"]]
     df["extra"] = [v if isinstance(v, dict) else {} for v in df["extra"]]
-    df["q"] = benjamini_hochberg(df["p"].to_numpy(dtype=float)) if len(df) else np.array([], dtype=float)
-    df["counted"] = df["supports"].isin(SIDES) & df["case_data"].eq("")
+    return df
+
+
+def summary_table(results: list[dict], alpha: float = ALPHA) -> pd.DataFrame:
+    """One row per hypothesis: its result, role (primary or secondary), q-value within its family and status."""
+    df = _frame(results)
+    _, outcomes = decision_rule.decide(df.to_dict("records"), alpha)
+    df["role"] = _roles(df, outcomes) if len(df) else pd.Series(dtype=str)
+    df["q"] = _q_values(df, outcomes) if len(df) else np.array([], dtype=float)
     df["significant"] = df["q"] < alpha
     df["direction"] = [_direction(row, alpha) for _, row in df.iterrows()] if len(df) else []
     df["status"] = [_status(row, alpha) for _, row in df.iterrows()] if len(df) else []
@@ -75,17 +98,24 @@ def _num(value: float, digits: int = 3, p_value: bool = False) -> str:
     return "< 1e-300" if p_value and value == 0 else f"{value:.{digits}g}"  # an underflowed p is not zero
 
 
+def _interval(lo: float, hi: float) -> str:
+    """A 95% interval in words, an unbounded end written as such."""
+    if not np.isfinite(lo) and not np.isfinite(hi):
+        return "—"
+    return f"{_num(lo) if np.isfinite(lo) else 'unbounded'} to {_num(hi) if np.isfinite(hi) else 'unbounded'}"
+
+
 def display_table(table: pd.DataFrame, alpha: float = ALPHA) -> pd.DataFrame:
-    """The summary table as short text columns for a report: estimate, 95% CI, p, q, n, side, verdict."""
-    side = [("—" if not r.supports else r.supports) + (" (case study, not counted)" if r.case_data else "")
+    """The summary table as short text columns for a report: role, estimate, 95% CI, p, q, n, side, verdict."""
+    side = [("—" if not r.supports else r.supports) + (" (case study on other data)" if r.case_data else "")
             for r in table.itertuples()]
     return pd.DataFrame({
         "hypothesis": table["id"],
+        "role": table["role"],
         "estimate": [_num(v) for v in table["estimate"]],
-        "95% CI": [f"{_num(lo)} to {_num(hi)}" if np.isfinite(lo) else "—"
-                   for lo, hi in zip(table["ci_low"], table["ci_high"], strict=True)],
+        "95% CI": [_interval(lo, hi) for lo, hi in zip(table["ci_low"], table["ci_high"], strict=True)],
         "p": [_num(v, 2, p_value=True) for v in table["p"]],
-        "q": [_num(v, 2, p_value=True) for v in table["q"]],
+        "q (Holm: primaries; BH: secondaries)": [_num(v, 2, p_value=True) for v in table["q"]],
         "n": ["—" if pd.isna(v) else f"{int(v):,}" for v in table["n"]],
         "backs when > 0": side,
         f"q < {alpha:g}": table["status"],
@@ -93,135 +123,135 @@ def display_table(table: pd.DataFrame, alpha: float = ALPHA) -> pd.DataFrame:
     })
 
 
-def styled_table(table: pd.DataFrame, alpha: float = ALPHA):
-    """The display table as a pandas Styler for a report, every cell HTML-escaped (Styler does not by default)."""
-    shown = display_table(table, alpha)
+def styled(shown: pd.DataFrame):
+    """A text table as a pandas Styler for a report, every cell HTML-escaped (Styler does not by default)."""
     return (shown.style.format(escape="html").format_index(escape="html", axis=1).hide(axis="index")
             .set_properties(**{"text-align": "left", "font-size": "0.85em"})
             .set_table_attributes('class="tex2jax_ignore mathjax_ignore"'))
 
 
+def styled_table(table: pd.DataFrame, alpha: float = ALPHA):
+    """The display table as an escaped Styler."""
+    return styled(display_table(table, alpha))
+
+
 @dataclass
 class Answer:
-    """The overall answer to "quantity or quality?" on one dataset, and what it cannot conclude."""
+    """The overall answer to "quantity or quality?" on one dataset, each outcome's answer, and their limits."""
 
-    answer: str  # "quantity", "quality", "both", "neither" or "not estimable"
-    dominant: str | None  # the side the direct comparison (H08) finds explains more, when its interval settles it
-    counts: dict[str, dict[str, int]]  # side -> tested / for / against, over counted hypotheses
-    head_to_head: dict | None  # the H08 row, when present
+    answer: str  # one of decision_rule.ANSWERS
+    outcomes: list[dict]  # decision_rule.OutcomeAnswer.as_dict() per outcome, in decision_rule.OUTCOMES order
+    counts: dict[str, dict[str, int]]  # secondaries only, per side: tested / for / against (shown, not deciding)
     text: str
     cannot_conclude: list[str] = field(default_factory=list)
     alpha: float = ALPHA
+    rule: str = ("pre-registered: per outcome one primary quantity and one primary quality contrast from one "
+                 "model; Holm over the primaries only; secondaries corrected apart (Benjamini-Hochberg), never "
+                 "deciding (helpers.hypotheses.decision_rule.RULE)")
+
+    def outcome(self, name: str) -> dict:
+        """One outcome's answer by its name."""
+        return next(o for o in self.outcomes if o["outcome"] == name)
 
 
 def _counts(table: pd.DataFrame) -> dict[str, dict[str, int]]:
-    """Per side: hypotheses tested (with a p), significant for, significant against."""
+    """Per side, over the secondaries about this dataset: tested (with a p), significant for, significant against."""
     out = {}
     for side in SIDES:
-        rows = table[table["counted"] & table["supports"].eq(side)]
+        rows = table[table["role"].eq("secondary") & table["supports"].eq(side)]
         out[side] = {"tested": int(np.isfinite(rows["p"]).sum()), "for": int(rows["direction"].eq("for").sum()),
                      "against": int(rows["direction"].eq("against").sum())}
     return out
 
 
-def _head_to_head(table: pd.DataFrame) -> pd.Series | None:
-    """The counted direct comparison of quality with quantity (H08), if recorded."""
-    rows = table[table["id"].str.startswith(HEAD_TO_HEAD) & table["counted"]]
-    return None if rows.empty else rows.iloc[0]
+LEADS = {
+    "quantity": "Quantity: a bigger following is declared by a primary contrast, follower quality by none",
+    "quality": "Quality: a relevant, real network is declared by a primary contrast, a bigger following by none",
+    "both": "Both: a bigger following and a relevant, real network are each declared by a primary contrast",
+    "neither": "Neither: no primary contrast is declared, and every interval excludes an effect of the minimum size",
+    "can't tell": "Can't tell: no primary contrast is declared, and the data cannot exclude effects of the minimum "
+                  "size (or a primary is not estimable)",
+}
 
 
-def _share(h2h: pd.Series | None) -> tuple[float, float, float]:
-    """Quality's share of explained variance in the direct comparison, with its interval (NaN when absent)."""
-    extra = {} if h2h is None else h2h["extra"]
-    values = [extra.get(k) for k in SHARE]
-    return tuple(float(v) if isinstance(v, (int, float)) else float("nan") for v in values)
+def _contrast_words(name: str, c: dict | None) -> str:
+    """One primary contrast in a few words: estimate, interval, Holm-adjusted p."""
+    if not c or c.get("estimate") is None:
+        return f"{name} not estimable"
+    return (f"{name} {_num(c['estimate'])} (95% CI {_interval(*(_f(c.get(k)) for k in ('ci_low', 'ci_high')))}, "
+            f"Holm p = {_num(_f(c.get('p_adjusted')), 2, p_value=True)}, {c['status']})")
 
 
-def _dominant(h2h: pd.Series | None) -> str | None:
-    """The side that explains more in the direct comparison, when its interval excludes one half."""
-    _, low, high = _share(h2h)
-    if low > 0.5:
-        return "quality"
-    if high < 0.5:
-        return "quantity"
-    return None
+def _f(value: object) -> float:
+    """A float, None as NaN."""
+    return float(value) if isinstance(value, (int, float)) else float("nan")
 
 
-def _decide(counts: dict[str, dict[str, int]]) -> str:
-    """The answer from the counts: which sides are backed by significant hypotheses and not contradicted."""
-    if not any(c["tested"] for c in counts.values()):
-        return "not estimable"
-    backed = [s for s in SIDES if counts[s]["for"] > 0 and counts[s]["against"] == 0]
-    return "both" if len(backed) == 2 else (backed[0] if backed else "neither")
+def rate_words(rate: dict | None) -> str:
+    """The exchange rate in a marketer's words, an unbounded end said as such."""
+    if not rate or rate.get("estimate") is None:
+        return (rate or {}).get("words") or "the exchange rate is not defined here"
+    if rate.get("words"):
+        return str(rate["words"])
+    lo, hi = _f(rate.get("ci_low")), _f(rate.get("ci_high"))
+    upper = "no number of extra followers is ruled out" if not np.isfinite(hi) else f"{100 * hi:+.0f}%"
+    return (f"+10 points of relevant followers are worth {100 * rate['estimate']:+.0f}% followers "
+            f"(95% CI {100 * lo:+.0f}% to {upper})" if np.isfinite(lo) else
+            f"+10 points of relevant followers are worth {100 * rate['estimate']:+.0f}% followers (interval unbounded)")
 
 
-def _text(answer: str, dominant: str | None, counts: dict, alpha: float) -> str:
-    """The answer in plain words."""
-    tally = "; ".join(f"{side}: {c['for']} of {c['tested']} tested hypotheses significant in its favour"
-                      + (f", {c['against']} significant against it" if c["against"] else "")
-                      for side, c in counts.items())
-    after = f"after Benjamini–Hochberg correction at q < {alpha:g}"
-    lead = {
-        "quantity": "Quantity: hypotheses backing a bigger following are significant and none contradicts them, "
-                    "while follower quality is not backed",
-        "quality": "Quality: hypotheses backing a relevant, real and engaged network are significant and none "
-                   "contradicts them, while a bigger following is not backed",
-        "both": "Both: a bigger following and a relevant, real and engaged network are each backed by significant "
-                "hypotheses that none contradicts",
-        "neither": "Neither can be claimed: no hypothesis backs one side without being contradicted",
-        "not estimable": "No answer: no hypothesis about quantity or quality could be tested on this dataset",
-    }[answer]
-    stronger = {"quality": "follower quality", "quantity": "follower count"}.get(dominant or "")
-    if stronger and answer != "not estimable":
-        lead += f"; the direct comparison (H08) finds {stronger} explains more of the differences in engagement"
-    elif answer == "both":
-        lead += "; which matters more is not settled by a direct comparison"
-    return f"{lead} ({tally}; {after})."
+def outcome_text(o: dict) -> str:
+    """One outcome's answer explained: its reason, both primary contrasts and the exchange rate."""
+    if o.get("quality") is None:
+        return str(o["reason"])
+    return (f"{o['reason']}; {_contrast_words('quantity contrast', o['quantity'])}; "
+            f"{_contrast_words('quality contrast', o['quality'])}; exchange rate: {rate_words(o['exchange_rate'])}")
 
 
-def _limits(table: pd.DataFrame, answer: str, h2h: pd.Series | None, simulated: bool) -> list[str]:
+def _text(answer: str, outcomes: list[dict], alpha: float) -> str:
+    """The overall answer in plain words, each outcome's answer, and the exchange rates where defined."""
+    per = "; ".join(f"{o['outcome']}: {o['answer']}" for o in outcomes)
+    rates = "".join(f" Exchange rate for {o['outcome']}: {rate_words(o['exchange_rate'])}."
+                    for o in outcomes if o.get("exchange_rate"))
+    return (f"{LEADS[answer]} ({per}; Holm's correction over the primary contrasts only, at {alpha:g}; "
+            f"secondary hypotheses shown apart, never deciding).{rates}")
+
+
+def _limits(table: pd.DataFrame, outcomes: list[dict], simulated: bool) -> list[str]:
     """What this answer cannot conclude, in plain sentences."""
     out = ["Cause: every test here is an association in observational data; none shows that gaining followers, "
            "or better ones, would by itself bring more engagement or traffic."]
     if simulated:
         out.append("Anything about real accounts: the data are simulated, so the answer only shows that the "
                    "analyses recover the effects planted in the sample.")
-    if h2h is None:
-        out.append(f"Which side matters more: the direct comparison of quality with quantity ({HEAD_TO_HEAD}) "
-                   "was not recorded, so counts of significant hypotheses cannot rank the two sides.")
-    elif _dominant(h2h) is None:
-        out.append(f"Which side matters more: the direct comparison ({h2h['id']}) does not settle it (quality's "
-                   "share of the explained variance is not recorded, or its interval includes one half).")
-    silent = table[table["case_data"].eq("") & ~np.isfinite(table["p"])]
+    for o in outcomes:
+        if o["answer"] == "can't tell":
+            out.append(f"Quantity or quality for {o['outcome']}: {o['reason']}.")
+        elif o["answer"] in ("quantity", "quality"):
+            out.append(f"That the other side does nothing for {o['outcome']}: a contrast that is not declared is not "
+                       "evidence of no effect unless its interval excludes the minimum size (" + o["reason"] + ").")
+    silent = table[table["role"].eq("secondary") & ~np.isfinite(table["p"])]
     if len(silent):
-        out.append("Anything from the hypotheses not run, not estimable or without a test here ("
-                   + ", ".join(silent["id"]) + "): they count for neither side.")
-    if answer in ("neither", "quantity", "quality"):
-        out.append("Absence of an effect: a hypothesis that is not significant is not evidence of no effect; its "
-                   "interval shows which effects remain possible.")
-    case = table[table["case_data"].ne("")]
+        out.append("Anything from the secondary hypotheses not run, not estimable or without a test here ("
+                   + ", ".join(silent["id"]) + ").")
+    case = table[table["role"].eq("case study")]
     if len(case):
         out.append("Anything from case studies on other data (" + ", ".join(case["id"])
-                   + "): they are shown for context but not counted for this dataset.")
+                   + "): they are shown for context only.")
     return out
 
 
 def overall_answer(table: pd.DataFrame, *, simulated: bool = False, alpha: float = ALPHA) -> Answer:
-    """The answer to "quantity or quality?" from the hypotheses significant after correction, weighing H08."""
-    counts = _counts(table)
-    h2h = _head_to_head(table)
-    answer, dominant = _decide(counts), _dominant(h2h)
-    head = None
-    if h2h is not None:
-        head = {k: _plain(h2h[k]) for k in ["id", "estimate", "ci_low", "ci_high", "q", "supports", "direction"]}
-        head.update({k: _plain(v) for k, v in zip(SHARE, _share(h2h), strict=True)})
-    return Answer(answer, dominant, counts, head, _text(answer, dominant, counts, alpha),
-                  _limits(table, answer, h2h, simulated), alpha)
+    """The answer to "quantity or quality?" by the pre-registered rule, from the primaries of the table."""
+    answer, outcomes = decision_rule.decide(table.to_dict("records"), alpha)
+    plain = [o.as_dict() for o in outcomes]
+    return Answer(answer, plain, _counts(table), _text(answer, plain, alpha), _limits(table, plain, simulated),
+                  alpha)
 
 
 def _plain(value: object) -> object:
-    """A JSON-ready scalar: NaN and NA as null, numpy scalars as Python ones."""
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+    """A JSON-ready scalar: NaN, infinities and NA as null, numpy scalars as Python ones."""
+    if value is None or value is pd.NA or (isinstance(value, float) and not math.isfinite(value)):
         return None
     return value.item() if isinstance(value, np.generic) else value
 
@@ -232,12 +262,17 @@ def summary_path(results_dir: str | Path) -> Path:
 
 
 def summary_dict(table: pd.DataFrame, answer: Answer, *, dataset: str, simulated: bool) -> dict:
-    """summary.json's content: the dataset, each hypothesis's numbers and verdict, and the answer."""
-    extra = ["question", "finding", "supports", "counted", "significant", "direction", "status", "case_data"]
+    """summary.json: the dataset, each hypothesis's numbers and verdict, the answers per outcome and overall."""
+    extra = ["question", "finding", "supports", "role", "significant", "direction", "status", "case_data"]
     rows = [{k: _plain(row[k]) for k in FIELDS + extra} for _, row in table.iterrows()]
+    n_secondary = int((~table["role"].str.startswith("primary") & np.isfinite(table["p"])).sum())
+    outcomes = {o["outcome"]: {"answer": o["answer"], "reason": o["reason"], "exchange_rate": o["exchange_rate"]}
+                for o in answer.outcomes}
     return {"dataset": dataset, "simulated": simulated, "alpha": answer.alpha,
-            "correction": f"Benjamini-Hochberg over the {int(np.isfinite(table['p']).sum())} hypotheses with a p-value",
-            "hypotheses": rows, "answer": asdict(answer)}
+            "correction": ("Holm over the primary contrasts (the answer); Benjamini-Hochberg over the "
+                           f"{n_secondary} secondary hypotheses with a p-value (shown, not deciding)"),
+            "hypotheses": rows, "answers": {"overall": answer.answer, **outcomes},
+            "answer": decision_rule.json_ready(answer.__dict__)}
 
 
 def write_summary(table: pd.DataFrame, answer: Answer, path: str | Path, *, dataset: str,
@@ -247,12 +282,30 @@ def write_summary(table: pd.DataFrame, answer: Answer, path: str | Path, *, data
     return atomic.write_text(path, json.dumps(content, indent=2, default=_plain, allow_nan=False) + "\n")
 
 
-COUNT_COLUMNS = {"tested": "hypotheses with a p-value", "for": "significant in its favour",
+COUNT_COLUMNS = {"tested": "secondary hypotheses with a p-value", "for": "significant in its favour",
                  "against": "significant against it"}
 
 
 def counts_table(answer: Answer) -> pd.DataFrame:
-    """Per side, the hypotheses tested and those significant for and against it, as the report shows them."""
+    """Per side, the secondary hypotheses tested and those significant for and against it (shown, not deciding)."""
     counts = pd.DataFrame(answer.counts).T.rename(columns=COUNT_COLUMNS)
     counts.index.name = "side"
     return counts
+
+
+def primaries_table(answer: Answer) -> pd.DataFrame:
+    """One row per outcome and primary contrast: estimate, 95% CI, p, Holm-adjusted p, n, status and measure."""
+    rows = []
+    for o in answer.outcomes:
+        for side in ("quantity", "quality"):
+            c = o.get(side) or {}
+            rows.append({"outcome": o["outcome"], "contrast": side, "record": o.get("record") or "—",
+                         "estimate": _num(_f(c.get("estimate"))),
+                         "95% CI": _interval(_f(c.get("ci_low")), _f(c.get("ci_high"))),
+                         "p": _num(_f(c.get("p")), 2, p_value=True),
+                         "Holm p": _num(_f(c.get("p_adjusted")), 2, p_value=True),
+                         "n": "—" if c.get("n") is None else f"{int(c['n']):,}",
+                         "smallest effect that matters": _num(_f(c.get("minimum"))),
+                         "status": c.get("status") or "not estimable", "measure": c.get("measure") or "",
+                         "answer": o["answer"]})
+    return pd.DataFrame(rows)

@@ -1,16 +1,37 @@
-"""The texts of the summary report beside its forest plot: each estimate's scale, and the direct comparison in words."""
+"""The texts of the summary report: the decision rule, each outcome's answer with its primary contrasts and exchange
+rate, each estimate's scale, and what the answer cannot conclude."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from helpers.hypotheses.verdict import Answer
+from helpers.hypotheses import decision_rule
+from helpers.hypotheses.verdict import Answer, outcome_text, rate_words
 from helpers.reports import safe
 
 
-def _fmt(value: float | None) -> str:
-    """A number to three significant digits, or a dash when it is missing."""
-    return "—" if value is None else f"{value:.3g}"
+def rule_text() -> str:
+    """The pre-registered decision rule, as the summary shows it (fixed text, no data in it)."""
+    return decision_rule.RULE
+
+
+def outcomes_text(answer: Answer) -> str:
+    """Markdown: one line per outcome with its answer, why, both primary contrasts and the exchange rate."""
+    return "\n".join(f"- **{safe.md(o['outcome'])}: {safe.md(o['answer'])}.** {safe.md(outcome_text(o))}."
+                     for o in answer.outcomes)
+
+
+def exchange_rate_text(answer: Answer) -> str:
+    """Markdown: the exchange rate of each outcome that has one, in a marketer's words."""
+    lines = [f"- **{safe.md(o['outcome'])}**: {safe.md(rate_words(o['exchange_rate']))}."
+             for o in answer.outcomes if o.get("exchange_rate")]
+    return ("**The head-to-head (exchange rate):**\n\n" + "\n".join(lines)) if lines else (
+        "**The head-to-head (exchange rate):** not defined on this dataset (no primary model was estimable).")
+
+
+def answer_text(answer: Answer, simulated: bool) -> str:
+    """Markdown: the overall answer in bold, flagged when the data are simulated."""
+    return ("**Simulated data.** " if simulated else "") + f"**{safe.md(answer.text)}**"
 
 
 def scales_text(table: pd.DataFrame) -> str:
@@ -20,17 +41,6 @@ def scales_text(table: pd.DataFrame) -> str:
         f"{safe.md(row.measure) or 'no measure recorded'}."
         + (f" *Case study on other data: {safe.md(row.case_data)}.*" if row.case_data else "")
         for row in table.itertuples())
-
-
-def head_to_head_text(answer: Answer) -> str:
-    """Markdown for the direct comparison of quality with quantity (H08) and which side it finds explains more."""
-    h = answer.head_to_head
-    winner = "follower quality" if answer.dominant == "quality" else "follower count"
-    return (f"Direct comparison **{safe.md(h['id'])}**: estimate {_fmt(h['estimate'])} (95% CI {_fmt(h['ci_low'])} "
-            f"to {_fmt(h['ci_high'])}, q = {_fmt(h['q'])}); quality's share of the explained variance "
-            f"{_fmt(h['quality_share'])} (95% CI {_fmt(h['quality_share_ci_low'])} to "
-            f"{_fmt(h['quality_share_ci_high'])}): "
-            + (f"**{winner}** explains more." if answer.dominant else "which side explains more is not settled."))
 
 
 def cannot_conclude_text(answer: Answer) -> str:

@@ -1,9 +1,10 @@
 """Figures of the quality family (notebook 21): measured against planted shares, partial correlations,
-standardised coefficients and the dominance split of explained variance."""
+standardised coefficients (overall and within size strata), the exchange rates and the dominance split."""
 
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 
 from helpers.analyses.quality_engagement import LABELS
@@ -50,3 +51,29 @@ def dominance(dom_table: pd.DataFrame) -> plt.Axes:
     return interval_plot(shown, "name", "estimate", "ci_low", "ci_high",
                          title="General dominance: share of variance each predictor accounts for",
                          xlabel="percentage points of R² (95% bootstrap CI)")
+
+
+def exchange_rates(rates: dict) -> plt.Axes:
+    """The exchange rates (% more followers worth +10 points of relevant or real followers) with their intervals;
+    an unbounded upper end is drawn to the plot's edge and marked."""
+    shown = pd.DataFrame([{"label": f"+10 points of {kind} followers", "estimate": 100 * r.estimate,
+                           "ci_low": 100 * r.ci_low, "ci_high": 100 * r.ci_high} for kind, r in rates.items()])
+    finite = shown[["estimate", "ci_low", "ci_high"]].replace([np.inf, -np.inf], np.nan)
+    edge = float(np.nanmax(finite.to_numpy())) * 1.5 if np.isfinite(finite.to_numpy()).any() else 100.0
+    unbounded = ~np.isfinite(shown["ci_high"])
+    shown = shown.assign(ci_high=shown["ci_high"].where(~unbounded, edge), estimate=shown["estimate"].fillna(edge))
+    ax = interval_plot(shown, "label", "estimate", "ci_low", "ci_high",
+                       title="Exchange rate: % more followers giving the same engagement gain (95% CI)",
+                       xlabel="% more followers (a bar reaching the right edge is unbounded)")
+    ax.axvline(0, color="grey", lw=1)
+    return ax
+
+
+def strata_effects(strata: pd.DataFrame) -> plt.Axes:
+    """Standardised effects of follower count and the relevant share within follower-count strata, zero marked."""
+    shown = strata.assign(label=strata["term"].map(LABELS) + ", " + strata["stratum"])
+    ax = interval_plot(shown, "label", "beta", "beta_ci_low", "beta_ci_high",
+                       title="Standardised effects within follower-count strata (OLS, HC3 95% CI)",
+                       xlabel="change in log engagement per post, in SDs, per SD of the predictor within the stratum")
+    ax.axvline(0, color="grey", lw=1)
+    return ax
