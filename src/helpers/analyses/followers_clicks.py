@@ -80,22 +80,50 @@ def monthly_table(accounts: pd.DataFrame, posts: pd.DataFrame, follower_counts: 
 
 
 def month_changes(monthly: pd.DataFrame) -> pd.DataFrame:
-    """Changes in log followers and log clicks per tweet between consecutive calendar months (gaps dropped)."""
+    """Changes in log followers, log clicks per tweet and per impression between consecutive calendar months.
+
+    Only pairs of months that are both present count (a gap is not a one-month change); a column's change is NaN
+    where either month lacks it.
+    """
     full = monthly.reindex(pd.period_range(monthly.index.min(), monthly.index.max(), freq="M"))
-    logs = np.log(full[["followers", "clicks_per_tweet"]].where(full[["followers", "clicks_per_tweet"]] > 0))
-    return logs.diff().dropna().rename(columns=lambda c: f"dlog_{c}")
+    columns = ["followers", "clicks_per_tweet", "clicks_per_1k_impressions"]
+    logs = np.log(full[columns].where(full[columns] > 0))
+    return logs.diff().dropna(subset=["followers"]).rename(columns=lambda c: f"dlog_{c}")
+
+
+def _changes(changes: pd.DataFrame, outcome: str, n_boot: int, label: str) -> Estimate:
+    """Spearman of the monthly change in log followers with the change in log outcome (the headline)."""
+    pairs = changes[["dlog_followers", f"dlog_{outcome}"]].dropna()
+    return stats.spearman_ci(pairs["dlog_followers"], pairs[f"dlog_{outcome}"], n_boot=n_boot,
+                             name=f"spearman(monthly change in log followers, change in log {label})")
+
+
+def time_partial(data: pd.DataFrame, n_boot: int) -> Estimate:
+    """Pearson partial correlation of log followers and log clicks per tweet, a linear time trend held fixed.
+
+    Pearson on logs, not Spearman: followers rise every month, so their ranks are the months' ranks and a rank
+    partial on time is 0/0; the log levels still wander around a straight line, which this uses.
+    """
+    logs = np.log(data[["followers", "clicks_per_tweet"]].where(data[["followers", "clicks_per_tweet"]] > 0))
+    return stats.partial_correlation(logs.assign(years=data["years"]), "followers", "clicks_per_tweet", ["years"],
+                                     method="pearson", n_boot=n_boot)
 
 
 def correlations(monthly: pd.DataFrame, n_boot: int = 2000) -> dict[str, Estimate]:
-    """Spearman of followers with clicks per tweet (all months, top decile by followers), per impression, changes."""
+    """Followers against clicks per tweet and per impression: on month-to-month changes (the headline), in levels
+    (context: both trend with time), controlling for time, and within the top decile of months by followers."""
     data = monthly.dropna(subset=["followers"])
     full, top = stats.top_decile_correlation(data, "followers", "clicks_per_tweet", n_boot=n_boot)
     per_imp = stats.spearman_ci(data["followers"], data["clicks_per_1k_impressions"], n_boot=n_boot,
                                 name="spearman(followers, clicks per 1,000 impressions)")
+    timed = time_partial(data, n_boot)
+    time_rho = stats.spearman_ci(data["years"], data["followers"], n_boot=0, name="spearman(time, followers)")
     changes = month_changes(monthly)
-    diff = stats.spearman_ci(changes["dlog_followers"], changes["dlog_clicks_per_tweet"], n_boot=n_boot,
-                             name="spearman(monthly change in log followers, change in log clicks per tweet)")
-    return {"per_tweet": full, "per_tweet_top_decile": top, "per_impression": per_imp, "month_changes": diff}
+    return {"month_changes": _changes(changes, "clicks_per_tweet", n_boot, "clicks per tweet"),
+            "per_impression_changes": _changes(changes, "clicks_per_1k_impressions", n_boot,
+                                               "clicks per 1,000 impressions"),
+            "per_tweet": full, "per_tweet_top_decile": top, "per_impression": per_imp,
+            "controlling_for_time": timed, "followers_with_time": time_rho}
 
 
 def trend(monthly: pd.DataFrame, column: str, ci: float = 0.95) -> Estimate:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers import paths, stats
-from helpers.analyses.followers_clicks import is_ropensci, monthly_table, trend
+from helpers.analyses.followers_clicks import is_ropensci, month_changes, monthly_table, trend
 from helpers.data.dataset import Dataset, load
 from helpers.ingest.pipeline import ingest
 
@@ -17,7 +17,8 @@ HYPOTHESIS_ID = "H11_ropensci_followers_clicks"
 QUESTION = "Did rOpenSci's link clicks per tweet grow with its followers (2016–2021)?"
 CASE = "rOpenSci X Analytics exports, Dec 2016 – Dec 2021 (github.com/ropensci-org/ropensci-tweets)"
 MIN_MONTHS = 12  # months with both tweets and a follower count needed for the correlations
-MEASURE = "Spearman ρ over months, month-end followers vs url clicks per tweet (rOpenSci, real data)"
+MEASURE = ("Spearman ρ of month-to-month changes: change in log month-end followers vs change in log url clicks per "
+           "tweet (first differences, since both series trend with time; rOpenSci, real data)")
 
 
 def export_folder(export_path: str | None) -> Path:
@@ -91,48 +92,79 @@ def trend_table(monthly: pd.DataFrame) -> pd.DataFrame:
 
 
 def correlation_table(corr: dict[str, stats.Estimate]) -> pd.DataFrame:
-    """The Spearman correlations side by side."""
-    return stats.estimates_frame(corr.values())[["name", "estimate", "ci_low", "ci_high", "p", "n"]]
+    """The Spearman correlations side by side: changes first (the headline), then levels and time-controlled."""
+    order = ["month_changes", "per_impression_changes", "controlling_for_time", "per_tweet", "per_impression",
+             "per_tweet_top_decile", "followers_with_time"]
+    table = stats.estimates_frame([corr[k] for k in order])[["name", "estimate", "ci_low", "ci_high", "p", "n"]]
+    reading = {"month_changes": "headline (first differences)", "per_impression_changes": "first differences",
+               "controlling_for_time": "partial, time held fixed", "per_tweet": "levels: both trend with time",
+               "per_impression": "levels: both trend with time", "per_tweet_top_decile": "levels, top decile",
+               "followers_with_time": "how closely followers track time"}
+    return table.assign(reading=[reading[k] for k in order])
 
 
-def correlation_text(corr: dict[str, stats.Estimate]) -> str:
-    """The main correlation, per impression, and within the top decile of months."""
+def levels_text(corr: dict[str, stats.Estimate]) -> str:
+    """The level correlations as context: followers track time, so they are time's correlation with clicks."""
     main, top, per_imp = corr["per_tweet"], corr["per_tweet_top_decile"], corr["per_impression"]
-    return (f"Spearman ρ between followers and clicks per tweet: **{main.estimate:.2f}** (95% CI {main.ci_low:.2f} to "
-            f"{main.ci_high:.2f}, n = {main.n} months); per 1,000 impressions **{per_imp.estimate:.2f}** "
-            f"({per_imp.ci_low:.2f} to {per_imp.ci_high:.2f}). Within the top decile of months by followers "
-            f"(n = {top.n}) ρ = {top.estimate:.2f}: too few months for an interval worth reading.")
+    clock, timed = corr["followers_with_time"], corr["controlling_for_time"]
+    return (f"**Both trend with time.** Followers rose month after month (Spearman ρ with time "
+            f"{clock.estimate:.3f}), so in levels any series that drifts over the five years correlates with "
+            f"followers exactly as much as with the calendar. In levels ρ(followers, clicks per tweet) = "
+            f"{main.estimate:.2f} (95% CI {main.ci_low:.2f} to {main.ci_high:.2f}, n = {main.n} months), per 1,000 "
+            f"impressions {per_imp.estimate:.2f} ({per_imp.ci_low:.2f} to {per_imp.ci_high:.2f}); within the top "
+            f"decile of months by followers (n = {top.n}) {top.estimate:.2f}. Holding a linear time trend fixed "
+            f"(Pearson partial correlation of the logs) it is **{timed.estimate:.2f}** (95% CI {timed.ci_low:.2f} to "
+            f"{timed.ci_high:.2f}, p = {timed.p:.2f}, n = {timed.n}): "
+            + ("the level correlation does not survive taking time out." if timed.ci_low <= 0 <= timed.ci_high
+               or timed.estimate * main.estimate < 0
+               else "some of the level correlation remains with time held fixed."))
 
 
-def changes_text(changes: stats.Estimate) -> str:
-    """The correlation of month-to-month changes, and why it is read beside the levels'."""
+def changes_text(corr: dict[str, stats.Estimate]) -> str:
+    """The correlation of month-to-month changes: the estimate this case headlines."""
+    changes, per_imp = corr["month_changes"], corr["per_impression_changes"]
     return (f"Spearman ρ between the monthly change in log followers and the change in log clicks per tweet: "
-            f"**{changes.estimate:.2f}** (95% CI {changes.ci_low:.2f} to {changes.ci_high:.2f}, n = {changes.n} pairs "
-            "of consecutive months). Both levels trend over five years, one up and one down, so their levels "
-            "correlate whatever the cause; the changes show whether months of faster follower growth were months of "
-            "more clicks.")
+            f"**{changes.estimate:.2f}** (95% CI {changes.ci_low:.2f} to {changes.ci_high:.2f}, p = {changes.p:.2f}, "
+            f"n = {changes.n} pairs of consecutive months); per 1,000 impressions {per_imp.estimate:.2f} "
+            f"({per_imp.ci_low:.2f} to {per_imp.ci_high:.2f}, p = {per_imp.p:.2f}, n = {per_imp.n}). First "
+            "differences remove the shared trend, so this asks the question the levels cannot: were months of faster "
+            "follower growth months of more clicks?")
 
 
-def elasticity(with_followers: pd.DataFrame) -> stats.Estimate:
-    """The log-log elasticity of clicks per tweet with respect to month-end followers."""
+def level_elasticity(with_followers: pd.DataFrame) -> stats.Estimate:
+    """The log-log slope of clicks per tweet on followers in levels: context for the figure (both trend with time)."""
     return stats.elasticity(with_followers, "followers", "clicks_per_tweet")
 
 
+def elasticity(monthly: pd.DataFrame) -> stats.Estimate:
+    """The elasticity of clicks per tweet with respect to followers on month-to-month changes (first differences)."""
+    changes = month_changes(monthly).dropna(subset=["dlog_followers", "dlog_clicks_per_tweet"])
+    fit = stats.ols_hc3(changes, "dlog_clicks_per_tweet ~ dlog_followers")
+    row = fit.table.set_index("term").loc["dlog_followers"]
+    return stats.Estimate("elasticity of clicks per tweet on followers, month-to-month changes", float(row["estimate"]),
+                          float(row["ci_low"]), float(row["ci_high"]), float(row["p"]), len(changes),
+                          "OLS of change in log clicks per tweet on change in log followers, HC3")
+
+
 def elasticity_text(el: stats.Estimate) -> str:
-    """The elasticity in words, with what 10 % more followers went with."""
-    return (f"Elasticity **{el.estimate:.2f}** (95% CI {el.ci_low:.2f} to {el.ci_high:.2f}, n = {el.n} months; HC3 "
-            "errors, which ignore that neighbouring months are alike, so the interval is if anything too narrow): "
-            f"10 % more followers went with about {100 * (1.1 ** el.estimate - 1):.0f} % more clicks per tweet.")
+    """The differenced elasticity in words, with what 10 % more follower growth went with."""
+    return (f"On month-to-month changes the elasticity is **{el.estimate:.2f}** (95% CI {el.ci_low:.2f} to "
+            f"{el.ci_high:.2f}, p = {el.p:.2f}, n = {el.n} pairs of months; HC3 errors): a month in which followers "
+            f"grew one percentage point faster went with about {100 * (1.01 ** el.estimate - 1):+.0f} % clicks per "
+            "tweet, an interval wide enough to hold no effect and large effects either way. The figure "
+            "shows the levels, one dot per month: both trend with time, so their slope is the calendar's.")
 
 
 def h11_parts(corr: dict[str, stats.Estimate] | None, verdict: str, case_found: bool, export: Path,
               months: int) -> tuple[stats.Estimate, str]:
-    """H11's estimate and finding; not estimable with the reason when the export is absent or too short."""
+    """H11's estimate (first differences) and finding; not estimable with the reason when the export is absent or
+    too short."""
     if corr is None:
         reason = ("the rOpenSci export was not found at " + str(export) if not case_found
                   else f"only {months} months have tweets and a follower count ({MIN_MONTHS} needed)")
-        return stats.not_estimable("Spearman ρ, followers vs clicks per tweet", reason, n=months), ""
-    main, changes = corr["per_tweet"], corr["month_changes"]
-    return main, (f"Spearman ρ {main.estimate:.2f} (95% CI {main.ci_low:.2f} to {main.ci_high:.2f}) over {main.n} "
-                  f"months: {verdict}; month-to-month changes ρ {changes.estimate:.2f} ({changes.ci_low:.2f} to "
-                  f"{changes.ci_high:.2f})")
+        return stats.not_estimable("Spearman ρ, monthly changes in followers vs clicks per tweet", reason,
+                                   n=months), ""
+    changes, main, timed = corr["month_changes"], corr["per_tweet"], corr["controlling_for_time"]
+    return changes, (f"month-to-month changes ρ {changes.estimate:.2f} (95% CI {changes.ci_low:.2f} to "
+                     f"{changes.ci_high:.2f}, p = {changes.p:.2f}, n = {changes.n}): {verdict}; in levels "
+                     f"ρ {main.estimate:.2f}, but both trend with time (controlling for time ρ {timed.estimate:.2f})")

@@ -1,10 +1,11 @@
 """Network -> blog traffic for the focal account: do relevant followers predict daily visits from its social
 channel, and how many extra visits does a link post bring?
 
-Elasticity (H03): a quasi-Poisson regression (log link, Pearson chi2 scale) of the channel's daily sessions
-on log(relevant followers `lag` days earlier) and day of week, on *link-free days* (no link post that day or
-the day before), so that spikes from link posts do not blur the audience effect. The slope is an elasticity:
-1 % more relevant followers go with about slope % more daily visits.
+H03 is fitted in `helpers.analyses.traffic_audience`: relevant and total followers in one detrended quasi-Poisson
+model, the lag by AIC, block-bootstrap intervals. What stays here is the single-audience elasticity (context): a
+quasi-Poisson regression of the channel's daily sessions on log(one audience `lag` days earlier) and day of week,
+on *link-free days* (no link post that day or the day before). Alone, either audience takes the credit for the
+other's visits, since both trend with time.
 
 Extra visits per link post within 48 h (H04): daily data cannot place a visit within hours of a post, and with
 a link post most days the per-post method of `helpers.analyses.post_visits` runs out of link-free
@@ -396,3 +397,72 @@ def granger_reading(tests: dict[str, GrangerResult]) -> str:
            "audience are tiny next to the day-to-day noise in visits, so this short-run test has little power.")
         + " The long-run link is what the elasticity above measures; a Granger test on differenced series "
         "looks only at short-run changes.")
+
+
+def contrasts_text(h03: Estimate, network: str) -> str:
+    """H03's two contrasts and the exchange rate in words (network already escaped)."""
+    if not math.isfinite(h03.estimate):
+        return f"Not estimable: {h03.extra.get('reason', 'not enough data')}."
+    q, rate = h03.extra["primary"]["quantity"], h03.extra["primary"]["exchange_rate"]
+    rate_text = ("The exchange rate is not defined: in this model more followers at the same share bring no more "
+                 "visits, so no number of them matches +10 points of relevant followers." if rate is None else
+                 f"**Exchange rate:** +10 points of relevant followers (at a share of "
+                 f"{100 * h03.extra['relevant_share']:.0f} %, the total fixed) bring as many visits as "
+                 f"**{rate['estimate']:.0f} %** more followers at the same share (95% CI "
+                 f"{_bound(rate['ci_low'])} to {_bound(rate['ci_high'])} %).")
+    return (f"In one model of visits from {network} on lag {h03.extra['lag']} day(s) "
+            f"({h03.extra['lag_rule']}), with day of week and a linear trend: **quality** (relevant followers, total "
+            f"held fixed) elasticity **{h03.estimate:.2f}** (95% block-bootstrap CI {h03.ci_low:.2f} to "
+            f"{h03.ci_high:.2f}, p = {h03.p:.3g}, n = {h03.n} link-free days); **quantity** (total followers, relevant "
+            f"held fixed) **{q['estimate']:.2f}** ({q['ci_low']:.2f} to {q['ci_high']:.2f}, p = {q['p']:.3g}). "
+            + rate_text + f" Overdispersion {h03.extra['dispersion']:.2f} (1 = plain Poisson noise). The scatter "
+            "below is the single-audience fit (context).")
+
+
+def _bound(value: float | None) -> str:
+    """An exchange-rate bound, or 'unbounded' when some resamples give no rate."""
+    return "unbounded" if value is None else f"{value:.0f}"
+
+
+def single_models_text(compare: pd.DataFrame) -> str:
+    """The single-audience models' AIC comparison, read as context for the one model."""
+    aic = compare.groupby("model", sort=False)["aic"].first()
+    better = "relevant followers only" if aic["relevant followers only"] < aic["all followers only"] else \
+        "all followers only"
+    return (f"AIC: relevant followers only {aic['relevant followers only']:.0f}, all followers only "
+            f"{aic['all followers only']:.0f} (lower is better): **{better}** fits better. Each single model credits "
+            "its audience with the visits the other brings, since both trend with time; the one model above "
+            "holds each fixed while measuring the other.")
+
+
+def lag_text(lags: pd.DataFrame, h03: Estimate) -> str:
+    """The lag the rule chose and how flat the AIC is across lags."""
+    if lags.empty:
+        return "Too few days to compare lags."
+    best = lags.sort_values(["aic", "lag_days"]).iloc[0]
+    spread = float(lags["aic"].max() - lags["aic"].min())
+    return (f"Lowest AIC at lag **{int(best['lag_days'])}** day(s); the AIC spans {spread:.1f} points over lags "
+            f"0–{int(lags['lag_days'].max())} (differences under 2 do not tell lags apart). The H03 model uses lag "
+            f"{h03.extra.get('lag', int(best['lag_days']))}.")
+
+
+def residuals_text(h03: Estimate) -> str:
+    """What the stationarity tests on the one model's residuals say."""
+    x = h03.extra
+    if "residuals" not in x:
+        return "Too few days to test the residuals."
+    return (f"On the one model's Pearson residuals, in day order: ADF p = {x['residuals_adf_p']:.3g}, KPSS p = "
+            f"{x['residuals_kpss_p']:.3g}: **{x['residuals']}** (KPSS p-values are clipped to 0.01–0.10); Ljung–Box "
+            f"p = {x['ljung_box_p']:.2f}. Stationary residuals mean the trending series are tied together (not a "
+            "spurious regression); the block bootstrap keeps whatever day-to-day dependence is left in the interval.")
+
+
+def h03_finding(h03: Estimate, verdict: str) -> str:
+    """H03's finding: both contrasts of the one model and the exchange rate."""
+    if not math.isfinite(h03.estimate):
+        return ""
+    q, rate = h03.extra["primary"]["quantity"], h03.extra["primary"]["exchange_rate"]
+    return (f"quality (relevant | total) elasticity {h03.estimate:.2f} (95% CI {h03.ci_low:.2f}–{h03.ci_high:.2f}), "
+            f"quantity (total | relevant) {q['estimate']:.2f} ({q['ci_low']:.2f}–{q['ci_high']:.2f}), lag "
+            f"{h03.extra['lag']} d"
+            + (f", +10 points relevant = {rate['estimate']:.0f} % more followers" if rate else "") + f": {verdict}")
