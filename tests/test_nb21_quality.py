@@ -92,12 +92,16 @@ def test_the_primary_contrasts_come_from_one_model_and_are_told_in_words():
     assert len(quality.strata_effects(strata).get_yticklabels()) == 6
 
 
-@pytest.mark.parametrize(("slope", "bias", "small"), [((0.9, 1.1), 0.01, True), ((0.3, 0.5), 0.01, False),
+@pytest.mark.parametrize(("slope", "bias", "small"), [((0.91, 0.98), 0.01, True), ((0.3, 0.5), 0.01, False),
                                                       ((0.9, 1.1), 0.08, False)])
 def test_the_measurement_sentence_is_computed_from_the_check(slope, bias, small):
-    row = pd.Series({"slope_ci_low": slope[0], "slope_ci_high": slope[1], "mean_bias": bias})
+    row = pd.Series({"slope_ci_low": slope[0], "slope_ci_high": slope[1], "slope_on_true": sum(slope) / 2,
+                     "mean_bias": bias})
     sentence = quality_engagement.measurement_sentence(row)
-    assert ("are small next to sampling error" in sentence) is small and ("NOT small" in sentence) is not small
+    assert ("errors are small" in sentence) is small and ("NOT small" in sentence) is not small
+    if small:
+        assert sentence.endswith("shrinks the estimated effects by about 5 %, which the calibration (of sampling "
+                                 "error only) does not correct")
 
 
 def test_the_model_table_names_each_model_and_the_figure_leaves_out_the_intercept():

@@ -51,4 +51,9 @@ def test_the_template_the_case_and_the_summary_run_on_one_account(export_like: P
     assert case["verdict"] == "not estimable" and "not found" in case["finding"] and case["case_data"]
     summary = json.loads((tmp_path / "report" / "summary.json").read_text())
     assert [h["id"] for h in summary["hypotheses"]] == registry.hypothesis_ids()
-    assert summary["simulated"] is False and summary["answer"]["answer"] in {"not estimable", "neither"}
+    # before: "not estimable" or "neither"; under the rule a dataset without primaries cannot tell, and says why
+    assert summary["simulated"] is False and summary["answer"]["answer"] == "can't tell"
+    assert summary["answers"]["overall"] == "can't tell"
+    for outcome in ("engagement", "social visits"):
+        assert summary["answers"][outcome]["answer"] == "can't tell"
+        assert summary["answers"][outcome]["reason"].startswith("not estimable: "), summary["answers"][outcome]

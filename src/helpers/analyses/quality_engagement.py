@@ -342,12 +342,16 @@ def rates_table(rates: dict[str, exchange_rate.ExchangeRate]) -> pd.DataFrame:
 
 
 def measurement_sentence(row: pd.Series) -> str:
-    """What the simulated check says about the scorer's errors, computed: a slope on the truth whose interval holds
-    1 and a bias under 5 points leave sampling error the main error; otherwise the scorer's errors are not small."""
-    slope_ok = row["slope_ci_low"] <= 1 <= row["slope_ci_high"]
+    """What the simulated check says about the scorer's errors, computed: a slope on the truth within 10 % of 1 and
+    a bias under 5 points count as small; otherwise the scorer's errors are not small. Either way the calibration
+    corrects sampling error only, and a slope s below 1 shrinks the estimated effects by about 1 − s."""
+    slope_ok = row["slope_ci_high"] >= 0.9 and row["slope_ci_low"] <= 1.1
     small = slope_ok and abs(row["mean_bias"]) < 0.05
-    return ("on this sample the scorer's classification errors are small next to sampling error (slope on the "
-            "truth compatible with 1, bias under 5 points)" if small else
+    shrink = (f"; a slope of {row['slope_on_true']:.2f} shrinks the estimated effects by about "
+              f"{100 * (1 - row['slope_on_true']):.0f} %, which the calibration (of sampling error only) does not "
+              "correct" if "slope_on_true" in row and row["slope_on_true"] < 1 else "")
+    return ("on this sample the scorer's classification errors are small (slope on the truth within 10 % of 1, bias "
+            "under 5 points)" + shrink if small else
             "the scorer's classification errors are NOT small here: the measured share "
             + ("is biased" if not abs(row["mean_bias"]) < 0.05 else "does not move one for one with the truth")
             + ", and the calibration corrects sampling error only, so the estimates carry that error")

@@ -41,7 +41,7 @@ class Result:
     supports: str = ""  # "quantity", "quality" or "" : which side of the question a positive result backs
     truth: float | None = None  # the planted value, on simulated data
     case_data: str = ""  # set when the estimate comes from a fixed case study, not the report's dataset
-    # further named numbers, e.g. H08's quality_share (see hypotheses/verdict.py)
+    # further named numbers, e.g. extra["primary"] of an outcome's primary record (hypotheses/decision_rule.py)
     extra: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict:
