@@ -36,7 +36,8 @@ def elasticity_scatter(free: pd.DataFrame, h03: Estimate, lag_days: int) -> plt.
     # the line passes through the geometric means, so it shows the slope at the data's own level
     log_sessions, log_relevant = np.log(free["sessions"].clip(lower=0.5)), np.log(free["relevant_lagged"])
     scale = np.exp(log_sessions.mean() - h03.estimate * log_relevant.mean())
-    ax.plot(xs, scale * xs**h03.estimate, color="black", lw=2, label=f"slope {h03.estimate:.2f}")
+    ax.plot(xs, scale * xs**h03.estimate, color="black", lw=2,
+            label=f"slope {h03.estimate:.2f} (relevant alone; both trend with time)")
     ax.set(xscale="log", yscale="log", title="Visits against relevant followers (log scales)",
            xlabel=f"relevant followers {lag_days} day(s) earlier (log scale)", ylabel="sessions that day (log scale)")
     ax.legend()
