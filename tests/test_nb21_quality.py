@@ -82,6 +82,10 @@ def test_the_primary_contrasts_come_from_one_model_and_are_told_in_words():
     text = quality_engagement.primary_text(h02, quantity)
     assert text.startswith(f"Quality contrast: coefficient **{h02.estimate:.2f}**") and "Quantity contrast" in text
     rates = quality_engagement.rates(frame, draws)
+    truth = quality_engagement.planted_rate(1.5, 0.7) / 100
+    assert rates["relevant"].ci_low <= truth <= rates["relevant"].ci_high
+    fallback = quality_engagement.rates(frame, draws[:0])["relevant"]  # too few draws: HC3 covariance instead
+    assert fallback.kind == "bounded" and fallback.ci_low <= truth <= fallback.ci_high
     table = quality_engagement.rates_table(rates)
     assert table["+10 points of"].tolist() == ["relevant followers", "real followers"]
     ax = quality.exchange_rates(rates)

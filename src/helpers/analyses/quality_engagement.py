@@ -36,6 +36,7 @@ QUALITY = CALIBRATED  # the quality block of the models: relevant and likely-fak
 QUANTITY = ["log_followers"]
 OUTCOME = "log_engagement_per_post"
 MIN_ACCOUNTS = 10
+MIN_DRAWS = 50  # bootstrap draws needed to use their covariance for the exchange rate
 LABELS = {"log_followers": "followers (log)", "relevant_share": "relevant followers (share)",
           "engaged_share": "engaged followers (share)", "fake_share": "likely fake followers (share)",
           "inactive_share": "inactive followers (share)", "Intercept": "intercept"}
@@ -108,6 +109,7 @@ def bootstrap_coefficients(frame: pd.DataFrame, n_boot: int, seed: int = 0) -> n
     """Bootstrap draws over accounts (rows) of the main model's coefficients, order [*QUANTITY, *QUALITY]."""
     rng = np.random.default_rng(seed)
     draws = np.array([_coefficients(frame, rng.integers(0, len(frame), len(frame))) for _ in range(n_boot)])
+    draws = draws.reshape(-1, len(QUANTITY) + len(QUALITY))  # also when n_boot is 0
     return draws[np.isfinite(draws).all(axis=1)]
 
 
@@ -168,11 +170,14 @@ QUANTITY_MEASURE = ("elasticity of engagement per post on follower count at equa
 
 def rates(frame: pd.DataFrame, draws: np.ndarray, ci: float = 0.95) -> dict[str, exchange_rate.ExchangeRate]:
     """The exchange rates of +10 points of relevant followers and of real (not likely fake) followers, from the
-    main model's point estimates and the bootstrap covariance of the coefficients."""
+    main model's point estimates and the bootstrap covariance of the coefficients (HC3 with fewer than MIN_DRAWS)."""
     cal, _ = calibrated(frame)
-    params = stats.ols_hc3(cal, _formula(), ci=ci).table.set_index("term")["estimate"]
+    fit = smf.ols(_formula(), cal).fit(cov_type="HC3")
+    params = fit.params
     b = float(params["log_followers"])
-    cov = np.cov(draws, rowvar=False)
+    terms = [*QUANTITY, *QUALITY]
+    # the bootstrap covariance carries the calibration's own uncertainty; HC3 when too few draws are usable
+    cov = np.cov(draws, rowvar=False) if len(draws) >= MIN_DRAWS else fit.cov_params().loc[terms, terms].to_numpy()
     i_rel, i_fake = 1 + QUALITY.index("relevant_share"), 1 + QUALITY.index("fake_share")
     # +10 points of real followers are -10 points of likely fake ones: c_real = -c_fake
     flip = np.diag([1.0, 1.0, -1.0])
