@@ -142,6 +142,6 @@ def test_the_rule_is_shown_verbatim_in_the_summary_notebook_and_json_is_strict()
     shown = ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown"]
     assert any(rule.RULE.strip() in text for text in shown), "notebook 30 shows decision_rule.RULE as written"
     _, outcomes = rule.decide([primary("H02_e", "engagement", STRONG_Q, WIDE_N,
-                                       rate={"estimate": 0.3, "ci_low": 0.1, "ci_high": math.inf, "measure": "x"})])
+                                       rate={"estimate": 30.0, "ci_low": 10.0, "ci_high": math.inf, "measure": "%"})])
     json.dumps(outcomes[0].as_dict(), allow_nan=False)  # an unbounded rate is written as null
     assert outcomes[0].as_dict()["exchange_rate"]["ci_high"] is None

@@ -55,7 +55,7 @@ def primary(hid: str, outcome: str, quality: tuple, quantity: tuple, rate: dict 
                                                "n": 100, "measure": "elasticity"}}}}
 
 
-RATE = {"estimate": 0.25, "ci_low": 0.19, "ci_high": 0.32, "measure": "x",
+RATE = {"estimate": 25.0, "ci_low": 19.0, "ci_high": 32.0, "measure": "% more followers",
         "words": "+10 points of relevant followers give the same gain as +25% followers (95% CI +19% to +32%)"}
 
 
@@ -76,7 +76,7 @@ def test_quality_only():
 
 def test_both_carries_the_exchange_rate_into_the_answer():
     a = answer_of([primary("H02_e", "engagement", (1.2, 0.001), (0.6, 0.001), rate=RATE)])
-    assert a.answer == "both" and a.outcome("engagement")["exchange_rate"]["estimate"] == 0.25
+    assert a.answer == "both" and a.outcome("engagement")["exchange_rate"]["estimate"] == 25.0
     assert "Exchange rate for engagement: +10 points of relevant followers give the same gain as +25%" in a.text
 
 
@@ -180,6 +180,13 @@ def test_the_counts_table_has_one_row_per_side_over_the_secondaries():
     assert counts.index.name == "side" and list(counts.index) == ["quantity", "quality"]
     assert counts.loc["quality"].to_dict() == {"secondary hypotheses with a p-value": 2,
                                                "significant in its favour": 0, "significant against it": 1}
+
+
+def test_a_rate_without_words_is_told_in_percent_and_an_unbounded_end_said_so():
+    rate = {"estimate": 33.8, "ci_low": 17.2, "ci_high": float("inf"), "measure": "% more followers"}
+    assert summary.rate_words(rate) == ("+10 points of relevant followers are worth +34% followers (95% CI +17% to "
+                                        "unbounded: no number of extra followers may match it)")
+    assert summary.rate_words(None) == "the exchange rate is not defined here"
 
 
 def test_the_primaries_table_and_the_texts_show_both_contrasts_and_the_rate():

@@ -307,13 +307,17 @@ def h08_finding(rate: exchange_rate.ExchangeRate, verdict: str) -> str:
     return f"{rate.words}: {verdict}"
 
 
+PRIMARY_RATE_MEASURE = ("% more followers giving the same gain in engagement per post as +10 points of relevant "
+                        "followers, 100·(exp(0.1·c/b) − 1) in the primary model (Fieller 95% interval, bootstrap "
+                        "covariance; an unbounded end is +inf)")
+
+
 def primary_rate(rate: exchange_rate.ExchangeRate) -> dict:
-    """The primary-result convention's exchange_rate (fractions; an unbounded end is +inf), None when undefined."""
-    if not np.isfinite(rate.estimate):
-        return {"estimate": None, "ci_low": rate.ci_low, "ci_high": rate.ci_high, "measure": rate.measure,
-                "words": rate.words}
-    return {"estimate": rate.estimate, "ci_low": rate.ci_low, "ci_high": rate.ci_high, "measure": rate.measure,
-            "words": rate.words}
+    """The primary-result convention's exchange_rate, in percent (25 = 25 % more followers), as notebook 22 writes
+    it for visits; an unbounded end is +inf, and the estimate None when follower count does not raise engagement."""
+    pct = [100 * v if np.isfinite(v) or v == np.inf else np.nan for v in (rate.estimate, rate.ci_low, rate.ci_high)]
+    return {"estimate": pct[0] if np.isfinite(pct[0]) else None, "ci_low": pct[1], "ci_high": pct[2],
+            "measure": PRIMARY_RATE_MEASURE, "words": rate.words}
 
 
 def quantity_contrast(est: stats.Estimate) -> dict:

@@ -34,8 +34,8 @@ RULE = f"""\
    social visits, the model notebook 22 records for H03 (relevant followers against all followers in one model).
    Both are signed so that a positive value backs their side.
 2. *Multiplicity*: Holm's correction over the primary p-values only (the estimable ones, at most four;
-   family-wise error {ALPHA:g}). A side is **declared** for an outcome when its primary contrast is positive and its Holm-adjusted
-   p is below {ALPHA:g}.
+   family-wise error {ALPHA:g}). A side is **declared** for an outcome when its primary contrast is positive and
+   its Holm-adjusted p is below {ALPHA:g}.
 3. *The smallest effect that matters*: {100 * MIN_GAIN:.0f} % more of the outcome from +10 points of relevant
    followers (quality) or from doubling the follower count (quantity). A side that is not declared is
    **excluded** when its 95 % interval lies below that minimum, and **undetermined** when the interval still

@@ -194,10 +194,11 @@ def rate_words(rate: dict | None) -> str:
     if rate.get("words"):
         return str(rate["words"])
     lo, hi = _f(rate.get("ci_low")), _f(rate.get("ci_high"))
-    upper = "no number of extra followers is ruled out" if not np.isfinite(hi) else f"{100 * hi:+.0f}%"
-    return (f"+10 points of relevant followers are worth {100 * rate['estimate']:+.0f}% followers "
-            f"(95% CI {100 * lo:+.0f}% to {upper})" if np.isfinite(lo) else
-            f"+10 points of relevant followers are worth {100 * rate['estimate']:+.0f}% followers (interval unbounded)")
+    # percent, as the primary-result convention records it (25 = 25 % more followers)
+    upper = "unbounded: no number of extra followers may match it" if not np.isfinite(hi) else f"{hi:+.0f}%"
+    return (f"+10 points of relevant followers are worth {rate['estimate']:+.0f}% followers "
+            f"(95% CI {lo:+.0f}% to {upper})" if np.isfinite(lo) else
+            f"+10 points of relevant followers are worth {rate['estimate']:+.0f}% followers (interval unbounded)")
 
 
 def outcome_text(o: dict) -> str:
