@@ -41,9 +41,7 @@ from helpers.stats import (
     Estimate,
     GrangerResult,
     granger,
-    make_stationary,
     newey_west_lags,
-    stationarity,
 )
 
 MIN_DAYS = 30  # days needed for a regression on daily data
@@ -249,16 +247,6 @@ def audience_elasticity(frame: pd.DataFrame, column: str = "relevant", lag: int 
                     int(res.nobs), f"quasi-Poisson GLM on {days}, day-of-week effects", extra, ci)
 
 
-def lag_profile(frame: pd.DataFrame, column: str = "relevant", lags: range = range(0, 8)) -> pd.DataFrame:
-    """The elasticity at each lag (days between the audience and the visits), with CI and AIC."""
-    rows = []
-    for lag in lags:
-        est = audience_elasticity(frame, column, lag)
-        rows.append({"lag_days": lag, "elasticity": est.estimate, "ci_low": est.ci_low, "ci_high": est.ci_high,
-                     "n_days": est.n, "aic": est.extra.get("aic", np.nan)})
-    return pd.DataFrame(rows)
-
-
 def quality_vs_quantity(frame: pd.DataFrame, lag: int = 1, ci: float = 0.95) -> pd.DataFrame:
     """Which audience predicts visits: relevant followers, all followers, or both (relevant and the others)?"""
     models = {"relevant followers only": ["relevant"], "all followers only": ["followers"],
@@ -303,19 +291,6 @@ def _lead_lag_series(frame: pd.DataFrame) -> pd.DataFrame:
                          "sessions": np.log1p(frame["sessions"])}, index=frame.index)
     data["sessions"] -= data["sessions"].groupby(frame["dow"]).transform("mean")
     return data.dropna()
-
-
-def stationarity_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """ADF and KPSS on each series in levels, and how many differences make both agree it is stationary."""
-    data = _lead_lag_series(frame)
-    rows = []
-    for name, label in (("relevant", "log relevant followers"), ("sessions", "log visits (weekday removed)")):
-        if len(data) < 20:
-            break
-        level, made = stationarity(data[name]), make_stationary(data[name])
-        rows.append({"series": label, "adf_p": level.adf_p, "kpss_p": level.kpss_p, "in_levels": level.decision,
-                     "differences_needed": made.n_diff, "stationary_after": made.stationary})
-    return pd.DataFrame(rows)
 
 
 def granger_tests(frame: pd.DataFrame, max_lag: int = 7) -> dict[str, GrangerResult] | None:
