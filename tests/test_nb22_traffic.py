@@ -34,8 +34,9 @@ def _scores_from_truth(followers: pd.DataFrame) -> pd.DataFrame:
 
 def test_the_focal_traffic_is_built_and_can_support_both_hypotheses(world):
     tables, _ = world
-    focal = traffic.focal_traffic(tables)
+    focal = traffic.focal_traffic(tables, prefer="true_type")
     assert focal.account is not None and focal.labels.source == "true type (simulated)"
+    assert traffic.focal_traffic(tables).labels.source == "none", "an analysis never sees planted labels"
     assert focal.has_traffic and focal.has_audience and focal.network == "X" and focal.platform == "X"
     assert {"sessions", "links_0", "relevant", "followers"} <= set(focal.frame.columns)
 
@@ -49,10 +50,10 @@ def test_without_a_focal_account_nothing_can_be_computed(world):
 
 def test_the_elasticity_with_scored_labels_recovers_the_planted_one(world):
     tables, truth = world
-    focal = traffic.focal_traffic(tables)
+    focal = traffic.focal_traffic(tables, prefer="true_type")
     assert traffic.scored_elasticity(tables, focal) is None, "no scores: nothing to compare with"
     scored = {**tables, "follower_quality": _scores_from_truth(tables["followers"])}
-    est = traffic.scored_elasticity(scored, traffic.focal_traffic(scored))
+    est = traffic.scored_elasticity(scored, traffic.focal_traffic(scored, prefer="true_type"))
     assert est.covers(truth["blog"]["x_sessions_elasticity"]), est
     assert traffic.scored_elasticity(scored, traffic.focal_traffic(scored, prefer="scores")) is None
 
@@ -82,7 +83,7 @@ def test_the_granger_table_has_one_row_per_direction():
 
 def test_the_traffic_figures_draw_their_series(world):
     tables, _ = world
-    focal = traffic.focal_traffic(tables)
+    focal = traffic.focal_traffic(tables, prefer="true_type")
     fig = daily_visits(focal.frame, focal.network)
     assert len(fig.axes) == 2 and fig.axes[0].get_title() == "Daily visits from X and relevant followers"
     h03 = traffic.audience_elasticity(focal.frame, "relevant", 1)
