@@ -96,3 +96,27 @@ def test_the_reliability_figure_shows_calibrated_and_raw_curves():
                                        {"calibrated": 0.01, "uncalibrated": 0.2})
     assert isinstance(ax, plt.Axes) and any("calibrated (platt)" in t.get_text() for t in ax.get_legend().get_texts())
     plt.close("all")
+
+
+def _one_set(mean: float, low: float, high: float) -> dict:
+    """A summarise_lodo record with one set."""
+    return {"mean_auc": mean, "mean_ci": [low, high],
+            "per_set": [{"set": "a", "n": 10, "n_fake": 5, "auc": mean, "ci_low": low, "ci_high": high}]}
+
+
+def test_a_combination_of_specialists_ships_only_above_the_pooled_models_interval() -> None:
+    inside = {comparison.POOLED: _one_set(0.80, 0.79, 0.81), "specialists": _one_set(0.805, 0.79, 0.82)}
+    assert comparison.specialists_choice(inside) == comparison.POOLED
+    above = {**inside, "specialists + pooled": _one_set(0.83, 0.82, 0.84)}
+    assert comparison.specialists_choice(above) == "specialists + pooled"
+    table = comparison.specialists_table(above)
+    assert table["set"].tolist() == ["a", "mean over sets"]
+    assert table.loc[1, "specialists + pooled"] == "0.830 [0.820, 0.840]"
+
+
+def test_the_recorded_specialists_comparison_says_what_ships() -> None:
+    record = comparison.load_specialists()
+    assert record["ships"] == comparison.specialists_choice(record["results"])
+    text = comparison.specialists_text(record)
+    assert text.startswith("Mean leave-one-out AUC over sets: pooled (ships) **")
+    assert ("the pooled model ships" in text) == (record["ships"] == comparison.POOLED)

@@ -86,3 +86,37 @@ def test_reduced_lodo_on_real_sets_ranks_fakes_above_humans(small_real_pool: Poo
     assert table.loc[0, "n"] == 696 and table.loc[0, "ci_low"] > 0.8
     base = evaluation.baseline_scores(small_real_pool)
     assert base["followers_friends_ratio"].notna().mean() > 0.99
+
+
+def test_specialists_are_trained_one_per_big_enough_set_and_never_on_the_set_left_out() -> None:
+    from helpers.quality import training
+
+    pool = _pool({"a": 200, "b": 200, "c": 200, "small": 40}, families={"b": "bc", "c": "bc"})
+    trained: list[tuple[frozenset, frozenset]] = []
+
+    class Spy(training.Config):
+        def learner(self, seed: int = 0):
+            def learn(X, y, w):
+                sets = frozenset(pool.meta.loc[X.index, "set"])
+                return lambda Z: (trained.append((sets, frozenset(pool.meta.loc[Z.index, "set"]))),
+                                  np.full(len(Z), 0.5 if len(sets) == 1 else 0.1))[1]
+            return learn
+
+    got = training.specialists_lodo(pool, Spy("spy"))
+    for train_sets, test_sets in trained:
+        assert not train_sets & test_sets  # nothing of the set scored is trained on
+    a_models = {t for t, s in trained if s == frozenset({"a"})}
+    assert a_models == {frozenset({"b"}), frozenset({"c"}), frozenset({"b", "c", "small"})}  # "small": 20 per class
+    assert set(got) == {"specialists", "specialists + pooled"}
+    for frame in got.values():
+        assert frame.groupby("set").size().to_dict() == {"a": 200, "b": 200, "c": 200, "small": 40}
+    a = got["specialists + pooled"].query("set == 'a'")["score"]
+    assert np.allclose(a, (0.5 + 0.5 + 0.1) / 3)  # two specialists and the pooled model, averaged
+
+
+def test_specialists_rank_a_planted_signal_out_of_domain() -> None:
+    from helpers.quality import training
+
+    pool = _pool({"a": 300, "b": 300, "c": 300}, seed=1)
+    got = training.specialists_lodo(pool, training.Config("lr", kind="logreg", features=["followers_friends_ratio"]))
+    assert evaluation.auc_table(got["specialists"], n_boot=200)["auc"].min() > 0.8

@@ -10,7 +10,7 @@ import pytest
 from helpers.cli import main
 from helpers.data import dataset
 from helpers.errors import DatasetError
-from helpers.quality import calibration
+from helpers.quality import calibration, model
 from helpers.quality.bins import BINS
 from helpers.quality.interests import Interests
 from helpers.quality.score import score_dataset, score_tables
@@ -110,11 +110,15 @@ def test_score_on_the_simulated_sample_finds_the_planted_types(tmp_path: Path) -
     truth = dataset.load(path).followers[["account_id", "follower_id", "true_type"]]
     fq = result.follower_quality.merge(truth, on=["account_id", "follower_id"])
     fake = fq["true_type"] == "fake"
-    assert (fq.loc[fake, "bin"] == "likely_fake").mean() > 0.9
-    # real followers flagged no more often than the specificity measured on unseen collections allows
+    # the simulated fakes are drawn from the labelled collections' profiles, not from the scorer's rules: they
+    # are ranked well, and found at least as often as the sensitivity measured on unseen collections says
+    assert model.auc(fake.astype(int), fq["p_fake"].fillna(0.5)) > 0.85
     rates = calibration.authenticity_error_rates()
+    assert (fq.loc[fake, "bin"] == "likely_fake").mean() > rates.sensitivity_ci[0]
+    # real followers flagged no more often than the specificity measured on unseen collections allows
     assert (fq.loc[~fake, "bin"] == "likely_fake").mean() < 1 - rates.specificity_ci[0]
+    # inactive followers' silences are drawn on both sides of the 90-day rule: most, not all, are binned inactive
     inactive = fq["true_type"] == "inactive"
-    assert (fq.loc[inactive, "bin"].isin(["inactive", "likely_fake"])).mean() > 0.9
+    assert (fq.loc[inactive, "bin"].isin(["inactive", "likely_fake"])).mean() > 0.6
     real_active = fq["true_type"].isin(["relevant", "irrelevant"])
     assert (fq.loc[real_active, "bin"] == "inactive").mean() < 0.05

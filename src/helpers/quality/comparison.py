@@ -3,6 +3,7 @@ figure, on leave-one-dataset-out folds: where the labelled sets are, the per-set
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +14,8 @@ from helpers.quality.evaluation import Pool
 
 GOAL = 0.90  # the AUC each set should reach out of domain
 LOGREG = "logistic regression"
+POOLED = "pooled (ships)"  # the pooled model's name in the specialists' record
+SPECIALISTS_PATH = model.MODEL_DIR / "specialists_lodo.json"
 
 
 @dataclass(frozen=True)
@@ -111,3 +114,37 @@ def finding_text(c: Comparison, rates: calibration.ErrorRates) -> str:
                  f"[{rates.sensitivity_ci[0]:.0%}, {rates.sensitivity_ci[1]:.0%}] of fakes and bots and clears "
                  f"{rates.specificity:.0%} [{rates.specificity_ci[0]:.0%}, {rates.specificity_ci[1]:.0%}] of humans.")
     return " ".join(lines)
+
+
+def specialists_choice(results: dict[str, dict]) -> str:
+    """Which scorer ships: a combination of specialists only when its mean AUC lies above the pooled model's 95 %
+    interval, else the pooled model."""
+    ceiling = results[POOLED]["mean_ci"][1]
+    better = [k for k, v in results.items() if k != POOLED and v["mean_auc"] > ceiling]
+    return max(better, key=lambda k: results[k]["mean_auc"]) if better else POOLED
+
+
+def specialists_table(results: dict[str, dict]) -> pd.DataFrame:
+    """One row per set, one column per scorer: AUC [95 % CI]; a last row with the means over sets."""
+    rows: dict[str, dict] = {}
+    for name, res in results.items():
+        for r in res["per_set"]:
+            rows.setdefault(r["set"], {"set": r["set"], "n": r["n"]})[name] = _interval(r)
+    means = {k: f"{v['mean_auc']:.3f} [{v['mean_ci'][0]:.3f}, {v['mean_ci'][1]:.3f}]" for k, v in results.items()}
+    return pd.DataFrame([*rows.values(), {"set": "mean over sets", "n": "", **means}])
+
+
+def load_specialists(path: Path = SPECIALISTS_PATH) -> dict:
+    """The record benchmarks/authenticity_specialists.py wrote."""
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def specialists_text(record: dict) -> str:
+    """Markdown: the specialists' mean AUCs beside the pooled model's, and which ships."""
+    res = record["results"]
+    means = "; ".join(f"{k} **{v['mean_auc']:.3f}** [{v['mean_ci'][0]:.3f}, {v['mean_ci'][1]:.3f}]"
+                      for k, v in res.items())
+    ships = record["ships"]
+    verdict = ("no combination lies above the pooled model's interval, so the pooled model ships" if ships == POOLED
+               else f"{ships} lies above the pooled model's interval and ships")
+    return f"Mean leave-one-out AUC over sets: {means}. By the rule stated above, {verdict}."

@@ -64,6 +64,34 @@ def run_lodo(pool: Pool, config: Config, seed: int = 0, only: list[str] | None =
     return evaluation.lodo(pool, config.learner(seed), exclude_from_training=config.exclude, only=only)
 
 
+MIN_PER_CLASS = 30  # a set with fewer accounts of either class trains no specialist of its own
+
+
+def specialists_lodo(pool: Pool, config: Config, seed: int = 0) -> dict[str, pd.DataFrame]:
+    """Out-of-domain scores of per-collection specialists: for each set left out, one model per training set that
+    holds both classes (at least MIN_PER_CLASS of each), their probabilities averaged ("specialists"), and that
+    average taken with the pooled model's ("specialists + pooled")."""
+    sets, family = pool.meta["set"].to_numpy(), pool.meta["family"].to_numpy()
+    out: dict[str, list[pd.DataFrame]] = {"specialists": [], "specialists + pooled": []}
+    for name in evaluation.folds(pool):
+        test = sets == name
+        train = ~np.isin(family, np.unique(family[test])) & ~np.isin(sets, config.exclude)
+        X, _ = evaluation.refit_bigrams(pool, train)
+        scores = []
+        for other in np.unique(sets[train]):
+            own = sets == other
+            if np.bincount(pool.labels[own], minlength=2).min() >= MIN_PER_CLASS:
+                predict = config.learner(seed)(X[own], pool.labels[own], evaluation.balance_weights(pool.meta[own]))
+                scores.append(predict(X[test]))
+        pooled = config.learner(seed)(X[train], pool.labels[train], evaluation.balance_weights(pool.meta[train]))
+        frame = pd.DataFrame({"set": name, "group": pool.meta["group"][test].to_numpy(), "label": pool.labels[test]})
+        both = [*scores, pooled(X[test])]
+        # with no set big enough for a specialist, the specialists' score is the pooled one
+        out["specialists"].append(frame.assign(score=np.mean(scores or both, axis=0)))
+        out["specialists + pooled"].append(frame.assign(score=np.mean(both, axis=0)))
+    return {k: pd.concat(v, ignore_index=True) for k, v in out.items()}
+
+
 def summarise_lodo(predictions: pd.DataFrame, n_boot: int = 2000, seed: int = 0) -> dict:
     """Per-set AUCs with CIs and the mean over sets with its CI."""
     mean, low, high = evaluation.mean_auc_ci(predictions, n_boot=n_boot, seed=seed)
