@@ -83,8 +83,11 @@ def test_fast_slow_recovers_the_planted_difference_and_checks_it_with_the_scores
     ds, truth = sample
     planted = truth["focal"]["growth_quality"]
     tl = growth.timeline(ds.accounts, ds.follower_counts, 10_000, 90)
-    labels, joined, est = growth.fast_slow(tl, ds.followers, ds.tables, planted["fast_day_min_new_follows"])
+    labels, joined, est = growth.fast_slow(tl, ds.followers, ds.tables, planted["fast_day_min_new_follows"],
+                                           prefer="true_type")  # the method, judged on the planted types
     assert labels.source == "true type (simulated)" and est.covers(planted["difference"])
+    unscored = growth.fast_slow(tl, ds.followers, ds.tables, planted["fast_day_min_new_follows"])
+    assert unscored[0].source == "none"  # an analysis never falls back on planted labels
     speed = growth.speed_table(joined)
     assert "labels: true type" in growth.speed_text(speed, est, 20, labels.source)
     assert growth.scores_check(tl, ds.followers, {}, labels, est, 20) is None  # no scores to check with
