@@ -54,7 +54,7 @@ def run(args: argparse.Namespace) -> pd.DataFrame:
             rows.append(row)
             if handle is not None:
                 if writer is None:
-                    writer = csv.DictWriter(handle, fieldnames=list(row))
+                    writer = csv.DictWriter(handle, fieldnames=list(row), extrasaction="ignore")
                     if handle.tell() == 0:
                         writer.writeheader()
                 writer.writerow(row)
@@ -81,7 +81,8 @@ def report(bank: pd.DataFrame) -> None:
           + ", ".join(f"{s} {n}" for s, n in bank.groupby("scenario", sort=False).size().items()))
     print(f"mean time per world: {bank['seconds'].mean():.1f} s (one process)\n")
     print("Answers (% of worlds):")
-    print(_percent(world_bank_summary.answer_shares(bank), list(world_bank_summary.ANSWERS)).to_string(index=False))
+    shares = list(world_bank_summary.ANSWERS) + [world_bank_summary.FAILED]
+    print(_percent(world_bank_summary.answer_shares(bank), shares).to_string(index=False))
     rates = ["rate", "ci_low", "ci_high"]
     print("\nEach primary's side declared (positive, Holm p < 0.05), % of worlds with 95 % Wilson interval:")
     print(_percent(world_bank_summary.rejection_rates(bank), rates).to_string(index=False))

@@ -25,6 +25,7 @@ from helpers.quality.score import score_dataset
 from helpers.simulate.build import build_sample
 from helpers.simulate.config import load_config
 from helpers.simulate.scenarios import SCENARIOS, planted
+from helpers.stats import NotEstimable
 
 # Config overrides per world size. "default" is data/sample/config.toml. The smaller ones keep every rate and effect
 # and shrink only how much is observed: cohort accounts (the n of the engagement primary), followers sampled per
@@ -65,10 +66,13 @@ def engagement_record(ds: Dataset, n_boot: int = 0) -> dict:
     reason, _ = quality_engagement.readiness(frame, fq, MIN_POSTS, MIN_JUDGED)
     if reason is not None:
         return {"id": "H02_quality_engagement", "verdict": "not estimable", "finding": f"not estimable: {reason}"}
-    draws = quality_engagement.bootstrap_coefficients(frame, n_boot)
-    h02 = quality_engagement.share_effect(frame, "relevant_share", draws=draws)
-    quantity = quality_engagement.quantity_effect(frame)
-    rate = quality_engagement.rates(frame, draws)["relevant"]
+    try:  # readiness does not check the shares' reliability; share_effect does, and raises (notebook 21 fails)
+        draws = quality_engagement.bootstrap_coefficients(frame, n_boot)
+        h02 = quality_engagement.share_effect(frame, "relevant_share", draws=draws)
+        quantity = quality_engagement.quantity_effect(frame)
+        rate = quality_engagement.rates(frame, draws)["relevant"]
+    except NotEstimable as exc:
+        return {"id": "H02_quality_engagement", "verdict": "not estimable", "finding": f"not estimable: {exc}"}
     primary = decision_rule.primary_extra("engagement", quality_engagement.quantity_contrast(quantity),
                                           quality_engagement.primary_rate(rate))
     return _row("H02_quality_engagement", h02.estimate, h02.ci_low, h02.ci_high, h02.p, h02.n, primary,
@@ -95,10 +99,11 @@ def _row(hid: str, estimate: float, low: float, high: float, p: float, n: int, p
             "extra": {"primary": primary}}
 
 
-def _answer_columns(answer: str, outcomes: list[decision_rule.OutcomeAnswer]) -> dict:
-    """The rule's answers and each primary contrast's estimate, p, Holm p and whether its side was declared."""
+def _answer_columns(answer: str, outcomes: list[decision_rule.OutcomeAnswer] | None) -> dict:
+    """The rule's answers and each primary contrast's estimate, p, Holm p and whether its side was declared (every
+    column, empty, when outcomes is None)."""
     out: dict = {"answer": answer}
-    for o in outcomes:
+    for o in outcomes or [decision_rule.OutcomeAnswer(name, answer, "") for name in OUTCOME_KEYS]:
         key = OUTCOME_KEYS[o.outcome]
         out[f"answer_{key}"] = o.answer
         for side in SIDES:
@@ -131,7 +136,7 @@ def answer_world(path: Path, traffic_boot: int = TRAFFIC_BOOT, engagement_boot: 
     score_dataset(path)
     ds = load(path)
     rows = [engagement_record(ds, engagement_boot), visits_record(ds, traffic_boot)]
-    return _answer_columns(*decision_rule.decide(rows))
+    return {**_answer_columns(*decision_rule.decide(rows)), "error": ""}
 
 
 def run_world(scenario: str, seed: int, size: str = "small", traffic_boot: int = TRAFFIC_BOOT,
@@ -148,6 +153,19 @@ def run_world(scenario: str, seed: int, size: str = "small", traffic_boot: int =
         row = {"scenario": scenario, "seed": int(seed), "size": size,
                **answer_world(path, traffic_boot, engagement_boot)}
     return {**row, **_planted_columns(cfg), "seconds": time.perf_counter() - start}
+
+
+def safe_world(scenario: str, seed: int, size: str = "small", traffic_boot: int = TRAFFIC_BOOT) -> dict:
+    """run_world, or a row whose answer is "failed" (with the error) when the pipeline breaks on that world, so one
+    broken world does not end a bank of hundreds; the tables count failed worlds apart."""
+    try:
+        return run_world(scenario, seed, size, traffic_boot)
+    except Exception as exc:  # noqa: BLE001 - any failure is a finding of the bank, reported with its row
+        cfg = world_config(scenario, seed, size)
+        failed = {k: ("failed" if k.startswith("answer") else math.nan if not k.endswith("_rejected") else False)
+                  for k in _answer_columns("", None)}
+        return {"scenario": scenario, "seed": int(seed), "size": size, **failed,
+                "error": f"{type(exc).__name__}: {exc}", **_planted_columns(cfg), "seconds": math.nan}
 
 
 def world_seeds(scenario: str, n_worlds: int, first_seed: int = 0) -> list[int]:
@@ -167,11 +185,11 @@ def iter_bank(jobs: list[tuple[str, int]], size: str = "small", workers: int = 2
               traffic_boot: int = TRAFFIC_BOOT) -> Iterator[dict]:
     """The rows of the given worlds as they finish (in job order), on `workers` processes."""
     if workers <= 1:
-        return (run_world(s, seed, size, traffic_boot) for s, seed in jobs)
+        return (safe_world(s, seed, size, traffic_boot) for s, seed in jobs)
     from joblib import Parallel, delayed  # imported here: only a parallel bank needs it
 
     return Parallel(n_jobs=workers, return_as="generator")(
-        delayed(run_world)(s, seed, size, traffic_boot) for s, seed in jobs)
+        delayed(safe_world)(s, seed, size, traffic_boot) for s, seed in jobs)
 
 
 def run_bank(scenarios: Iterable[str] | None = None, n_worlds: int = 50, size: str = "small", workers: int = 2,

@@ -12,6 +12,7 @@ from helpers.hypotheses.decision_rule import ANSWERS
 FALSE_DECLARED_MAX = 0.05  # target 1: a side absent from a world is declared in at most this share of worlds
 RIGHT_MIN = 0.80  # target 2: a world with a planted effect gets the right answer in at least this share of worlds
 OUTCOMES = ("engagement", "visits")
+FAILED = "failed"  # the answer of a world on which the pipeline broke: counted in the answers, left out of the rates
 SIDES = ("quantity", "quality")
 
 
@@ -34,7 +35,7 @@ def answer_shares(bank: pd.DataFrame) -> pd.DataFrame:
     """Per scenario and answer column (overall, per outcome): the share of worlds giving each answer, and n."""
     rows = []
     for (scenario, column), answers in _by_scenario(bank, ["answer", *(f"answer_{o}" for o in OUTCOMES)]):
-        shares = answers.value_counts(normalize=True).reindex(ANSWERS, fill_value=0.0)
+        shares = answers.value_counts(normalize=True).reindex([*ANSWERS, FAILED], fill_value=0.0)
         rows.append({"scenario": scenario, "answer of": column.removeprefix("answer_").replace("answer", "overall"),
                      "n": len(answers), **shares.to_dict()})
     return pd.DataFrame(rows)
@@ -47,11 +48,16 @@ def _by_scenario(bank: pd.DataFrame, columns: list[str]):
             yield (scenario, column), worlds[column]
 
 
+def _answered(bank: pd.DataFrame) -> pd.DataFrame:
+    """The worlds the pipeline answered (failed ones left out)."""
+    return bank[bank["answer"] != FAILED]
+
+
 def rejection_rates(bank: pd.DataFrame) -> pd.DataFrame:
     """Per scenario and primary contrast: whether its effect is planted, and the share of worlds declaring its side
     (positive, Holm-adjusted p below 0.05) with its Wilson interval."""
     rows = []
-    for scenario, worlds in bank.groupby("scenario", sort=False):
+    for scenario, worlds in _answered(bank).groupby("scenario", sort=False):
         for outcome in OUTCOMES:
             for side in SIDES:
                 planted = bool(worlds[f"planted_{outcome}_{side}"].iloc[0])
@@ -72,7 +78,7 @@ def right_answers(bank: pd.DataFrame) -> pd.DataFrame:
     """Target 2: per scenario, the share of worlds whose answer (per outcome, overall) is the planted one; the
     target applies to worlds where some effect is planted."""
     rows = []
-    for scenario, worlds in bank.groupby("scenario", sort=False):
+    for scenario, worlds in _answered(bank).groupby("scenario", sort=False):
         for of, answer, right in [("overall", "answer", "right"),
                                   *((o, f"answer_{o}", f"right_{o}") for o in OUTCOMES)]:
             planted_any = worlds[right].iloc[0] != "neither"
