@@ -145,15 +145,18 @@ def test_h07_covers_the_planted_change_and_says_it_is_too_small_to_see(sample):
     assert planted < est.extra["mde"] and pu.purge_verdict(est).startswith("no change detectable")
 
 
-def test_h07_detects_the_rise_when_engagement_is_steady_enough():
+def test_h07_sees_no_engagement_leave_with_removed_accounts_that_never_engaged():
+    # fakes never engage in the generator: removing them leaves engagement per post unchanged, which the count
+    # model with the uncut follower count as offset reads as 0 (the old ratio read +removed/remaining here)
     steady = {"focal": {"engagement_dispersion": 1000.0, "posts_per_day": 10.0, "purge_fraction": 0.06}}
     tables, truth = _world(3, steady)
     account = tables["accounts"].iloc[0]
     counts = fa.daily_counts(tables["follower_counts"], account["account_id"])
     est = pu.purge_effect(pu.daily_engagement(tables["posts"], counts, account["account_id"]),
                           fa.detect_purge(counts))
-    assert est.covers(truth["purge"]["engagement_per_follower_change"]), est
-    assert pu.purge_verdict(est) == "engagement per follower rose after the purge"
+    assert est.covers(pu.planted_change(truth["purge"])), est
+    assert pu.purge_verdict(est) == ("no change in engagement at the purge: the removed accounts took no engagement "
+                                     "with them")
 
 
 def test_removing_true_fakes_raises_engagement_per_follower_by_their_share(sample):

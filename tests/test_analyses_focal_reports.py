@@ -120,14 +120,17 @@ def test_the_focal_series_and_counterfactual_recover_the_planted_purge(sample):
     event = focal_audience.detect_purge(counts)
     assert purge.same_purge(truth["focal"]["purge"]["date"], event) and not purge.same_purge(None, event)
     est = purge.purge_effect(daily, event)
-    assert est.covers(truth["focal"]["purge"]["engagement_per_follower_change"])
-    assert purge.h07_finding(est, "v") == (f"{100 * est.estimate:+.1f} % engagement per follower at the purge "
-                                           f"(95% CI {100 * est.ci_low:+.1f} % to {100 * est.ci_high:+.1f} %): v")
+    assert est.covers(purge.planted_change(truth["focal"]["purge"]))
+    assert purge.h07_finding(est, "v") == (f"{100 * est.estimate:+.1f} % engagement at the purge, follower count "
+                                           f"without the cut as offset (95% CI {100 * est.ci_low:+.1f} % to "
+                                           f"{100 * est.ci_high:+.1f} %): v")
     assert f"**{event['drop']:,.0f}** followers" in purge.intro_text(account, counts, daily, event, "me", "X")
     fake = np.arange(len(ds.followers)) % 4 == 0  # a quarter of the followers scored likely fake
     quality = ds.followers.assign(bin=np.where(fake, "likely_fake", "relevant"), relevance=0.0)
-    rows = purge.counterfactuals(ds.followers, quality, ds.interactions, account["account_id"])
+    rows = purge.counterfactuals(ds.followers, quality, ds.interactions, account["account_id"], prefer="true_type")
     assert [name for name, _ in rows] == ["labels used: true type (simulated)", "quality scores"]
+    assert [n for n, _ in purge.counterfactuals(ds.followers, quality, ds.interactions, account["account_id"])] == [
+        "labels used: quality scores"]  # by default an analysis sees the scores only
     table = purge.counterfactual_table(rows)
     assert table.loc[1, "share likely fake"] == pytest.approx(0.25, abs=0.01)
     assert table.loc[0, "likely fake"] == rows[0][1].extra["likely_fake"]
@@ -250,8 +253,8 @@ def _monthly(slope: float, months: int = 36, seed: int = 3) -> pd.DataFrame:
     """A monthly table whose clicks per tweet follow followers with a planted log-log slope."""
     rng = np.random.default_rng(seed)
     index = pd.period_range("2018-01", periods=months, freq="M")
-    followers = 10_000 * np.exp(np.linspace(0, 1, months))
-    clicks = 20 * (followers / 10_000) ** slope * np.exp(rng.normal(0, 0.05, months))
+    followers = 10_000 * np.exp(np.cumsum(rng.normal(1 / 35, 0.02, months)))  # growth that varies month to month
+    clicks = 20 * (followers / 10_000) ** slope * np.exp(rng.normal(0, 0.005, months))
     return pd.DataFrame({"tweets": 30, "link_tweets": 20, "url_clicks": clicks * 30, "impressions": 30_000.0,
                          "clicks_per_tweet": clicks, "clicks_per_1k_impressions": clicks, "followers": followers,
                          "years": np.arange(months) / 12}, index=index)
@@ -259,14 +262,16 @@ def _monthly(slope: float, months: int = 36, seed: int = 3) -> pd.DataFrame:
 
 def test_the_case_statistics_recover_a_planted_slope_and_word_it():
     monthly = _monthly(-0.8)
-    el = ropensci.elasticity(monthly)
-    assert el.covers(-0.8) and "more followers went with about -7 % more clicks" in ropensci.elasticity_text(el)
+    el = ropensci.elasticity(monthly)  # on month-to-month changes
+    assert el.covers(-0.8) and el.n == 35 and "about -1 % clicks per tweet" in ropensci.elasticity_text(el)
     trends = ropensci.trend_table(monthly).set_index("name")["estimate"]
-    assert trends["trend of followers (% per year)"] == pytest.approx(100 * np.expm1(12 / 35), rel=0.01)
+    assert trends["trend of followers (% per year)"] > 0
     corr = followers_clicks.correlations(monthly, n_boot=200)
-    assert len(ropensci.correlation_table(corr)) == 4 and "**-" in ropensci.correlation_text(corr)
+    assert corr["month_changes"].ci_high < 0 and "**-" in ropensci.changes_text(corr)
+    assert len(ropensci.correlation_table(corr)) == 7 and "Both trend with time" in ropensci.levels_text(corr)
     est, finding = ropensci.h11_parts(corr, "fell", True, ropensci.export_folder(None), 36)
-    assert est is corr["per_tweet"] and finding.startswith(f"Spearman ρ {est.estimate:.2f}") and ": fell;" in finding
+    assert est is corr["month_changes"] and finding.startswith(f"month-to-month changes ρ {est.estimate:.2f}")
+    assert ": fell; in levels" in finding
 
 
 def test_the_case_figures_draw_three_panels_and_the_fit():
