@@ -131,6 +131,20 @@ def test_a_primary_on_another_scale_brings_its_own_minimum():
     assert answers(rows)[1]["social visits"] == "can't tell"
 
 
+def test_a_primary_on_another_scale_can_state_the_scale_instead():
+    # visits as an elasticity on relevant followers at a 50 % share: +10 points multiply them by 1.2, so 5 % more
+    # visits needs an elasticity of ln 1.05 / ln 1.2 = 0.268
+    scale = {"quality": math.log(1.2), "quantity": math.log(2)}
+    assert rule.primary_minimum({"scale": scale})["quality"] == pytest.approx(math.log(1.05) / math.log(1.2))
+    below = [primary("H03_v", "social visits", (0.05, -0.1, 0.2, 0.5), (0.01, -0.02, 0.04, 0.5), scale=scale)]
+    assert answers(below)[1]["social visits"] == "neither"  # 0.2 < 0.268: a 5 % gain is excluded
+    standard = [primary("H03_v", "social visits", (0.05, -0.1, 0.2, 0.5), (0.01, -0.02, 0.04, 0.5))]
+    assert answers(standard)[1]["social visits"] == "neither"  # 0.2 < 0.488 on the standard scale too
+    wide = [primary("H03_v", "social visits", (0.05, -0.2, 0.4, 0.5), (0.01, -0.02, 0.04, 0.5), scale=scale)]
+    assert answers(wide)[1]["social visits"] == "can't tell"  # 0.4 > 0.268 on visits' own scale
+    assert rule.primary_minimum({}) is None
+
+
 def test_case_studies_carry_no_primary():
     row = primary("H11_case", "engagement", STRONG_Q, STRONG_N)
     row["case_data"] = "another account"

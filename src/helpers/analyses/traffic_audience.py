@@ -216,7 +216,10 @@ def contrasts(frame: pd.DataFrame, lag: int | None = None, max_lag: int = 7, n_b
                             "p": t_p if math.isfinite(t_p) else float(res.pvalues[2]), "n": int(res.nobs),
                             "measure": QUANTITY_MEASURE},
                "exchange_rate": None if math.isnan(rate) else {"estimate": rate, "ci_low": r_low, "ci_high": r_high,
-                                                               "measure": EXCHANGE_MEASURE}}
+                                                               "measure": EXCHANGE_MEASURE},
+               # log-gain in visits per unit of each elasticity: +10 points of relevant share at a fixed total
+               # multiplies relevant followers by 1 + 0.1 / share; quantity's move is doubling the total
+               "scale": {"quality": math.log(1 + RELEVANCE_POINTS / share), "quantity": math.log(2)}}
     model_ci = np.asarray(res.conf_int(alpha=1 - ci))
     extra = {"primary": primary, "lag": int(chosen), "lag_rule": "lowest AIC over 0.." + str(max_lag) + " days"
              if lag is None else "given", "relevant_share": share, "n_boot": n_boot, "block_days": block_days(len(y)),

@@ -18,10 +18,12 @@ OUTCOMES = ("engagement", "social visits")  # the two outcomes the question is a
 PRIMARY_IDS = {"engagement": "H02", "social visits": "H03"}
 # The smallest effect worth acting on: 5 % more of the outcome, from +10 points of relevant followers (quality) or
 # from doubling the follower count (quantity). On the standard scales (a coefficient per unit of share on a log
-# outcome; an elasticity) these are the minima below; a primary on another scale states its own
-# (extra["primary"]["minimum"] = {"quality": ..., "quantity": ...}).
+# outcome; an elasticity) these are the minima below; a primary on another scale states either its own minima
+# (extra["primary"]["minimum"] = {"quality": ..., "quantity": ...}) or its scale, the log-gain in the outcome per
+# unit of each contrast for those two moves (extra["primary"]["scale"]; the standard scales are SCALE).
 MIN_GAIN = 0.05
-MINIMUM = {"quality": math.log(1 + MIN_GAIN) / 0.10, "quantity": math.log(1 + MIN_GAIN) / math.log(2)}
+SCALE = {"quality": 0.10, "quantity": math.log(2)}
+MINIMUM = {side: math.log(1 + MIN_GAIN) / unit for side, unit in SCALE.items()}
 ANSWERS = ("quantity", "quality", "both", "neither", "can't tell")
 
 RULE = f"""\
@@ -197,10 +199,22 @@ def _from_statuses(quality: str, quantity: str) -> tuple[str, str]:
                           + " an effect of the minimum size")
 
 
+def primary_minimum(primary: dict) -> dict | None:
+    """The smallest effects that matter on a primary's own scale: its stated minima, else from its stated scale
+    (log-gain per unit of contrast), else None (the standard scales)."""
+    if isinstance(primary.get("minimum"), dict):
+        return primary["minimum"]
+    scale = primary.get("scale")
+    if not isinstance(scale, dict):
+        return None
+    return {side: math.log(1 + MIN_GAIN) / float(unit) for side, unit in scale.items()
+            if _number(unit) > 0}
+
+
 def _outcome(outcome: str, row: dict) -> OutcomeAnswer:
     """An outcome's answer with its contrasts read from one primary record (statuses set later)."""
     primary = row["extra"]["primary"]
-    minimum = primary.get("minimum") if isinstance(primary.get("minimum"), dict) else None
+    minimum = primary_minimum(primary)
     quality = contrast({**row, "measure": row.get("measure")}, "quality", minimum)
     quantity = contrast(primary.get("quantity") or {}, "quantity", minimum)
     rate = primary.get("exchange_rate") if isinstance(primary.get("exchange_rate"), dict) else None

@@ -164,7 +164,9 @@ def dataset_index(ds: Dataset, out_dir: Path) -> str:
             f"{_failed_banner(failed)}{header_html(ds)}{answer}{followers_html(ds)}<h2>Hypotheses and reports</h2>"
             f"<table><tr><th>Report</th><th>Hypothesis</th><th>Finding</th></tr>{rows}</table>"
             f"<p class='muted'>Each report hides its code; the executed notebooks, code included, are linked beside "
-            f"them. q is the Benjamini–Hochberg adjusted p-value across all hypotheses.</p></body></html>")
+            f"them. q is the adjusted p-value within its family: Holm over the primary contrasts that decide the "
+            f"answer, Benjamini–Hochberg over the secondary hypotheses, which are shown and never decide.</p>"
+            f"</body></html>")
 
 
 def top_index(reports: Path) -> str:
