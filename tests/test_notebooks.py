@@ -99,7 +99,8 @@ GOLDEN_SUMMARY = Path(__file__).parent / "fixtures" / "sample_summary.json"
 @pytest.mark.skipif(not paths.REALDATA.is_dir(), reason=f"{paths.REALDATA} is absent: the golden summary holds the "
                     "rOpenSci case study (H11), which reads it")
 def test_the_sample_summary_is_digit_for_digit_the_recorded_one(sample_reports):
-    # Recorded from the default sample before the house moved (issue 11): a refactor must not change one digit.
-    # A change meant to move the results re-records it, and says so in its closing note.
+    # A refactor must not change one digit. Re-recorded (issue 12 and 13): lingua for the bios' language, the
+    # simulator's profiles fitted to labelled sets, the pre-registered rule, H03/H07/H11 as time series. A change
+    # meant to move the results re-records it (copy reports/sample/summary.json) and says so in its closing note.
     _, out = sample_reports
     assert json.loads((out / "summary.json").read_text()) == json.loads(GOLDEN_SUMMARY.read_text())
