@@ -1,9 +1,10 @@
 """The world bank's fast version (issue 13, deliverable 7): the decision rule over tiny seeded worlds.
 
-In every scenario where an effect is absent, the rule may declare that side in at most 5 % of worlds: with n worlds,
-the count declaring it must stay below the 99.9 % quantile of Binomial(n, 0.05) (so a rule with a true rate of 5 %
-fails this test about once in a thousand runs, and one at 15 % almost always). On planted-both, the rule must answer
-"both" more often than that bound allows by chance, to catch a broken pipeline.
+In every scenario where an effect is absent, the rule may declare that side in at most 5 % of worlds: with n = 50
+worlds, the count declaring it may not exceed the 99.9 % quantile of Binomial(50, 0.05), which is 8 (a rule whose
+true rate is 5 % exceeds it with probability below 0.001 per contrast; one at 15 % in about a third of seeds, one
+at 25 % almost always). The seeds are fixed, so the test is deterministic. On planted-both, the rule must answer
+"both" in more worlds than that quantile allows by chance (5 of 20), to catch a broken pipeline.
 
 Size "tiny" (helpers.hypotheses.world_bank.SIZES): 60 cohort accounts with 40 sampled followers and 20 posts each,
 a 150-day focal timeline with a focal account a fifth of the default's size. Each world is still built, written,
@@ -27,7 +28,7 @@ SIZE = "tiny"
 
 
 def allowance(n: int) -> int:
-    """The count of worlds declaring an absent side that a 5 % rate stays below in 99.9 % of banks."""
+    """The most worlds declaring an absent side that a 5 % rate exceeds in fewer than 0.1 % of banks."""
     return int(binom.ppf(0.999, n, world_bank_summary.FALSE_DECLARED_MAX))
 
 
@@ -41,10 +42,10 @@ def bank() -> pd.DataFrame:
 
 @pytest.mark.slow
 def test_absent_sides_are_declared_in_at_most_five_percent_of_worlds(bank: pd.DataFrame) -> None:
-    """Every primary whose effect a null scenario removes is declared in fewer worlds than the binomial allowance."""
+    """Every primary whose effect a null scenario removes is declared in no more worlds than the binomial allowance."""
     absent = world_bank_summary.false_declarations(bank[bank["scenario"].isin(NULL_SCENARIOS)])
     assert set(absent["scenario"]) == set(NULL_SCENARIOS) and (absent["n"] == N_NULL).all()
-    too_many = absent[absent["k"] >= allowance(N_NULL)]
+    too_many = absent[absent["k"] > allowance(N_NULL)]
     assert too_many.empty, f"declared too often (allowance {allowance(N_NULL)} of {N_NULL}):\n{too_many}"
 
 
@@ -57,7 +58,7 @@ def test_an_absent_side_is_never_the_overall_answer_too_often(bank: pd.DataFrame
             if worlds[[f"planted_{o}_{side}" for o in world_bank_summary.OUTCOMES]].any(axis=None):
                 continue
             claimed = worlds["answer"].isin([side, "both"]).sum()
-            assert claimed < allowance(len(worlds)), f"{scenario}: {side} claimed in {claimed} of {len(worlds)}"
+            assert claimed <= allowance(len(worlds)), f"{scenario}: {side} claimed in {claimed} of {len(worlds)}"
 
 
 @pytest.mark.slow
