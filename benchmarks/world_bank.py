@@ -38,6 +38,7 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--first-seed", type=int, default=0, help="to extend a bank with new seeds")
     parser.add_argument("--out", type=Path, help="CSV of one row per world (appended to as worlds finish)")
     parser.add_argument("--from", dest="source", type=Path, help="print the tables of this CSV instead of running")
+    parser.add_argument("--markdown", action="store_true", help="also print the README's table (Markdown)")
     return parser.parse_args(argv)
 
 
@@ -98,6 +99,33 @@ def report(bank: pd.DataFrame) -> None:
           f"with a planted effect, at size {sizes}")
 
 
+def _cell(rate: pd.Series, absent: bool) -> str:
+    """A rate in percent with its Wilson interval; an absent effect's rate in bold (it is a false declaration)."""
+    text = f"{100 * rate['rate']:.0f} ({100 * rate['ci_low']:.0f}–{100 * rate['ci_high']:.0f})"
+    return f"**{text}**" if absent else text
+
+
+def markdown_table(bank: pd.DataFrame) -> str:
+    """The README's table: per scenario, n, the overall answers, each primary's declared rate and the right answers."""
+    shares = world_bank_summary.answer_shares(bank)
+    overall = shares[shares["answer of"] == "overall"].set_index("scenario")
+    rates = world_bank_summary.rejection_rates(bank)
+    right = world_bank_summary.right_answers(bank)
+    head = ["scenario", "n", "both / quantity / quality / neither / can't tell (%)",
+            *(f"{p} declared, % (95 % CI)" for p in ("engagement quantity", "engagement quality",
+                                                      "visits quantity", "visits quality")),
+            "right answer overall / engagement / visits (%)"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for scenario, row in overall.iterrows():
+        r = rates[rates["scenario"] == scenario].set_index("primary")
+        ok = right[right["scenario"] == scenario].set_index("answer of")["rate"]
+        answers = " / ".join(f"{100 * row[a]:.0f}" for a in ("both", "quantity", "quality", "neither", "can't tell"))
+        cells = [_cell(r.loc[p], not r.loc[p, "planted"]) for p in r.index]
+        lines.append(f"| {scenario} | {int(row['n'])} | {answers} | " + " | ".join(cells) + " | "
+                     + " / ".join(f"{100 * ok[k]:.0f}" for k in ("overall", "engagement", "visits")) + " |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run (or read) the bank and print its tables and how long it took."""
     args = _args(argv)
@@ -108,6 +136,8 @@ def main(argv: list[str] | None = None) -> None:
         print(f"{len(bank)} worlds in {elapsed / 60:.1f} min on {args.workers} worker(s): "
               f"{elapsed / max(len(bank), 1):.1f} s per world overall")
     report(bank)
+    if args.markdown:
+        print("\n" + markdown_table(bank))
 
 
 if __name__ == "__main__":
