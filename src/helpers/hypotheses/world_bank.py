@@ -33,6 +33,8 @@ from helpers.stats import NotEstimable
 # days of the visits primary), with its curation window and purge day moved inside the shorter year.
 SIZES: dict[str, dict] = {
     "default": {},
+    # the default with two years of daily traffic (curation to day 690): what the visits primary needs for its power
+    "long": {"days": 730, "focal": {"curation_end_day": 690, "purge_day": 400}},
     "small": {"days": 240, "cohort": {"accounts": 150, "followers_sampled": 60, "posts_per_account": 30},
               "focal": {"curation_start_day": 30, "curation_end_day": 225, "purge_day": 130}},
     # tiny (the test suite's): also a focal account a fifth the size (its growth ratio, which drives visits, kept)
