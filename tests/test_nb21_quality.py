@@ -43,6 +43,11 @@ def test_readiness_says_why_the_comparison_cannot_run():
     reason, reliability = quality_engagement.readiness(frame, pd.DataFrame(), 5, 20)
     assert reason is None and set(reliability) == {"relevant_share", "fake_share"}
     assert reliability["relevant_share"] > 0.8
+    # a relevant share that varies across accounts no more than its sampling error: said, not a crash later
+    flat = frame.assign(relevant_share=0.5 + np.random.default_rng(0).normal(0, 0.01, len(frame)),
+                        var_relevant_share=0.25 / 5)
+    reason, reliability = quality_engagement.readiness(flat, pd.DataFrame(), 5, 20)
+    assert reliability is None and reason.startswith("the measured relevant share varies across accounts hardly more")
 
 
 def test_the_gain_for_ten_points_recovers_a_planted_coefficient():

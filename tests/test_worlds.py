@@ -160,11 +160,14 @@ def test_without_quantity_no_cohort_outcome_depends_on_the_follower_count():
     assert planted(cfg)["visits"] == {"quantity": False, "quality": True}
 
 
-def test_neither_world_plants_nothing_and_planted_both_plants_everything():
+def test_neither_world_plants_nothing_and_planted_both_plants_what_the_primaries_can_see():
     assert planted(load_config(scenario="neither")) == {"engagement": {"quantity": False, "quality": False},
                                                         "visits": {"quantity": False, "quality": False}}
+    # the default's visits grow as relevant followers^1.8: total followers add nothing once those are held fixed
     assert planted(load_config()) == {"engagement": {"quantity": True, "quality": True},
-                                      "visits": {"quantity": True, "quality": True}}
+                                      "visits": {"quantity": False, "quality": True}}
+    more = load_config(overrides={"blog": {"x_sessions_elasticity": 2.3}})
+    assert planted(more)["visits"] == {"quantity": True, "quality": True}
 
 
 def test_visits_by_total_followers_ignore_relevance_but_engagement_does_not():

@@ -68,7 +68,7 @@ def readiness(frame: pd.DataFrame, follower_quality: pd.DataFrame | None, min_po
         return (f"{len(frame)} account(s) have at least {min_posts} original posts and {min_judged} judged followers; "
                 f"a comparison across accounts needs at least {MIN_ACCOUNTS}"), None
     try:
-        _, reliability = calibrated(frame)
+        reliability = _ready(frame, "relevant_share")  # H02's share: too unreliable, and nothing can be estimated
     except NotEstimable as exc:
         return str(exc), None
     return None, reliability

@@ -85,5 +85,7 @@ def planted(cfg: dict) -> dict:
     e, b = cfg["effects"], cfg["blog"]
     return {"engagement": {"quantity": e["elasticity"] != 0,
                            "quality": e["relevant_effect"] != 0 or e["fake_effect"] != 0},
-            "visits": {"quantity": b["x_sessions_elasticity"] != 0,
-                       "quality": b["x_sessions_relevant_elasticity"] != 0}}
+            # visits grow as total^a * share^b = total^(a - b) * relevant^b: with relevant followers held fixed (as
+            # in H03's model) more followers bring more visits only when a > b (the default's a = b plants none)
+            "visits": {"quantity": b["x_sessions_elasticity"] > b["x_sessions_relevant_elasticity"],
+                       "quality": b["x_sessions_relevant_elasticity"] > 0}}
