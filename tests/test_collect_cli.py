@@ -72,6 +72,14 @@ def test_the_replay_demo_writes_a_simulated_dataset(tmp_path, capsys):
     assert "replay demo" in capsys.readouterr().err
 
 
+def _interruptible() -> None:
+    """In the child before exec: Ctrl-C as a user's shell delivers it. A signal mask or an ignored SIGINT is
+    inherited through exec, and an earlier test in the same worker (a process pool's resource tracker blocks
+    SIGINT while it starts) can leave either behind."""
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_mid_run_leaves_a_partial_dataset_that_the_next_run_completes(tmp_path):
     """The must-show: interrupt a 20-account collection halfway; the rerun refetches nothing it had.
 
@@ -85,7 +93,8 @@ def test_ctrl_c_mid_run_leaves_a_partial_dataset_that_the_next_run_completes(tmp
     with replay.serve(20, seed=7, hold=hold) as server:
         accounts = ["--accounts", *server.bluesky_handles(), "--base-url", server.url]
         proc = subprocess.Popen([sys.executable, "-m", "helpers", *args, *accounts], env=env,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                preexec_fn=_interruptible)
         while not hold.reached.wait(0.05) and proc.poll() is None:
             pass  # wait for the event; stop waiting only if the run ended without reaching it
         assert hold.reached.is_set(), proc.communicate()[1]
