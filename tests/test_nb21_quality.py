@@ -108,9 +108,13 @@ def test_the_measurement_sentence_is_computed_from_the_check(slope, bias, small)
                      "mean_bias": bias})
     sentence = quality_engagement.measurement_sentence(row)
     assert ("errors are small" in sentence) is small and ("NOT small" in sentence) is not small
-    if small:
-        assert sentence.endswith("shrinks the estimated effects by about 5 %, which the calibration (of sampling "
-                                 "error only) does not correct")
+    s = sum(slope) / 2
+    if abs(s - 1) >= 0.05:  # a slope s inflates an uncorrected coefficient by 1/s, said in numbers
+        assert f"about {1 / s:.1f} times the true one" in sentence and sentence.endswith("(no labelled check)")
+        corrected = quality_engagement.measurement_sentence(row, corrected=True)
+        assert corrected.endswith("measured on the labelled check divides out")
+    else:
+        assert "times the true one" not in sentence
 
 
 def test_the_model_table_names_each_model_and_the_figure_leaves_out_the_intercept():

@@ -3,7 +3,9 @@
 Across accounts: engagement per post against follower count and the calibrated quality shares (quality_shares).
 The primary model for engagement (helpers.hypotheses.decision_rule) is the OLS of log engagement per post on log
 followers and the calibrated relevant and fake shares: its relevant-share coefficient is the quality contrast (H02),
-its follower elasticity the quantity contrast, and their exchange rate the head-to-head (H08). Beside them: rank and
+its follower elasticity the quantity contrast, and their exchange rate the head-to-head (H08). Given the scorer's
+measured error rates (analyses.misclassification), the share coefficients are corrected for its classification
+errors and their intervals carry the rates' uncertainty. Beside them: rank and
 partial rank correlations, standardised effects within size strata, ΔR² and dominance (descriptive only), and a
 negative binomial model of per-post counts.
 """
@@ -20,6 +22,7 @@ from statsmodels.tools.sm_exceptions import ConvergenceWarning
 from helpers import stats
 from helpers.analyses import engagement as eng
 from helpers.analyses import exchange_rate
+from helpers.analyses import misclassification as mc
 from helpers.analyses.quality_shares import (
     CALIBRATED,
     COVARIANCES,
@@ -126,30 +129,69 @@ def _ready(frame: pd.DataFrame, term: str) -> dict[str, float]:
     return reliability
 
 
+def _main_fit(frame: pd.DataFrame, ci: float = 0.95) -> stats.ModelFit:
+    """The primary model: OLS (HC3) of log engagement per post on log followers and the calibrated shares."""
+    cal, _ = calibrated(frame)
+    return stats.ols_hc3(cal, _formula(), ci=ci)
+
+
+def _theta_cov(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """The primary model's coefficients (order [*QUANTITY, *QUALITY]) and their HC3 covariance."""
+    cal, _ = calibrated(frame)
+    fit = smf.ols(_formula(), cal).fit(cov_type="HC3")
+    terms = [*QUANTITY, *QUALITY]
+    return fit.params[terms].to_numpy(float), fit.cov_params().loc[terms, terms].to_numpy(float)
+
+
+def _interval(column: np.ndarray, ci: float) -> tuple[float, float]:
+    """The percentile interval of draws."""
+    return float(np.quantile(column, (1 - ci) / 2)), float(np.quantile(column, (1 + ci) / 2))
+
+
 def share_effect(frame: pd.DataFrame, term: str = "relevant_share", n_boot: int = 0, seed: int = 0,
-                 ci: float = 0.95, draws: np.ndarray | None = None) -> stats.Estimate:
+                 ci: float = 0.95, draws: np.ndarray | None = None,
+                 corrections: mc.Corrections | None = None) -> stats.Estimate:
     """Effect of a calibrated quality share on log engagement per post, given log followers and the other share.
 
     CI and p from HC3 errors of the calibrated regression; with n_boot > 0 (or bootstrap draws given), extra holds
-    a percentile bootstrap CI over accounts of the whole procedure (calibration included) as a check.
+    a percentile bootstrap CI over accounts of the whole procedure (calibration included) as a check. With
+    corrections holding the share's factor, the estimate is corrected for the scorer's classification errors and
+    its interval drawn over the coefficient's HC3 law and the error rates (p unchanged: the factor is positive).
     """
     reliability = _ready(frame, term)
-    cal, _ = calibrated(frame)
-    fit = stats.ols_hc3(cal, _formula(), ci=ci)
+    fit = _main_fit(frame, ci)
     row = fit.table.set_index("term").loc[term]
     naive = stats.ols_hc3(frame, _formula(), ci=ci).table.set_index("term").loc[term]
     extra = {"reliability": reliability[term], "reliabilities": reliability, "beta": float(row["beta"]),
              "measured_estimate": float(naive["estimate"]), "measured_ci_low": float(naive["ci_low"]),
              "measured_ci_high": float(naive["ci_high"]), "r2": fit.r2}
+    estimate, low, high = float(row["estimate"]), float(row["ci_low"]), float(row["ci_high"])
+    method = "OLS on regression-calibrated shares, HC3 SEs"
     if draws is None and n_boot:
         draws = bootstrap_coefficients(frame, n_boot, seed)
+    terms, k = [*QUANTITY, *QUALITY], len(QUANTITY) + QUALITY.index(term)
+    factor = corrections.factors.get(term) if corrections is not None else None
+    if factor is not None:
+        mc.check_informative(corrections, term)
+        theta, cov = _theta_cov(frame)
+        corrected = mc.corrected_draws(theta, cov, terms, corrections, seed=seed)[:, k]
+        extra.update({"uncorrected_estimate": estimate, "uncorrected_ci_low": low, "uncorrected_ci_high": high,
+                      "misclassification_factor": factor.j, "misclassification_factor_ci": list(factor.ci)})
+        estimate, (low, high) = estimate * factor.j, _interval(corrected, ci)
+        method = ("OLS on regression-calibrated shares corrected for the scorer's measured errors (× se + sp − 1); "
+                  "HC3 p; interval from draws over the HC3 coefficients and the error rates")
+        if draws is not None and len(draws):
+            draws = mc.corrected_draws(theta, cov, terms, corrections, boot=draws, seed=seed)
+    if corrections is not None:
+        extra["misclassification"] = corrections.as_dict()
+        extra["measurement"] = mc.sentence(corrections, term, (estimate, low, high), (
+            extra.get("uncorrected_estimate", estimate), extra.get("uncorrected_ci_low", low),
+            extra.get("uncorrected_ci_high", high)))
     if draws is not None and len(draws):
-        col = draws[:, len(QUANTITY) + QUALITY.index(term)]
-        extra.update({"boot_ci_low": float(np.quantile(col, (1 - ci) / 2)),
-                      "boot_ci_high": float(np.quantile(col, (1 + ci) / 2)), "n_boot": len(col)})
-    return stats.Estimate(f"effect of calibrated {term} on {OUTCOME}", float(row["estimate"]), float(row["ci_low"]),
-                          float(row["ci_high"]), float(row["p"]), fit.n,
-                          "OLS on regression-calibrated shares, HC3 SEs", extra, ci)
+        extra.update(dict(zip(("boot_ci_low", "boot_ci_high"), _interval(draws[:, k], ci), strict=True)))
+        extra["n_boot"] = len(draws)
+    return stats.Estimate(f"effect of calibrated {term} on {OUTCOME}", estimate, low, high, float(row["p"]), fit.n,
+                          method, extra, ci)
 
 
 def quantity_effect(frame: pd.DataFrame, ci: float = 0.95) -> stats.Estimate:
@@ -168,23 +210,27 @@ QUANTITY_MEASURE = ("elasticity of engagement per post on follower count at equa
                     "shares (same OLS as the quality contrast, HC3): 0.65 = +0.65 % per +1 % followers")
 
 
-def rates(frame: pd.DataFrame, draws: np.ndarray, ci: float = 0.95) -> dict[str, exchange_rate.ExchangeRate]:
+def rates(frame: pd.DataFrame, draws: np.ndarray, ci: float = 0.95,
+          corrections: mc.Corrections | None = None) -> dict[str, exchange_rate.ExchangeRate]:
     """The exchange rates of +10 points of relevant followers and of real (not likely fake) followers, from the
-    main model's point estimates and the bootstrap covariance of the coefficients (HC3 with fewer than MIN_DRAWS)."""
-    cal, _ = calibrated(frame)
-    fit = smf.ols(_formula(), cal).fit(cov_type="HC3")
-    params = fit.params
-    b = float(params["log_followers"])
+    main model's point estimates and the bootstrap covariance of the coefficients (HC3 with fewer than MIN_DRAWS);
+    with corrections, the share coefficients corrected for the scorer's errors and the covariance carrying them."""
+    theta, hc3 = _theta_cov(frame)
     terms = [*QUANTITY, *QUALITY]
     # the bootstrap covariance carries the calibration's own uncertainty; HC3 when too few draws are usable
-    cov = np.cov(draws, rowvar=False) if len(draws) >= MIN_DRAWS else fit.cov_params().loc[terms, terms].to_numpy()
+    boot = draws if len(draws) >= MIN_DRAWS else None
+    cov = np.cov(draws, rowvar=False) if boot is not None else hc3
+    if corrections is not None and corrections.factors:
+        cov = np.cov(mc.corrected_draws(theta, hc3, terms, corrections, boot=boot), rowvar=False)
+        theta = mc.point(theta, terms, corrections)
+    b = float(theta[0])
     i_rel, i_fake = 1 + QUALITY.index("relevant_share"), 1 + QUALITY.index("fake_share")
     # +10 points of real followers are -10 points of likely fake ones: c_real = -c_fake
     flip = np.diag([1.0, 1.0, -1.0])
     real_cov = (flip @ cov[np.ix_([0, i_rel, i_fake], [0, i_rel, i_fake])] @ flip)[np.ix_([0, 2], [0, 2])]
-    return {"relevant": exchange_rate.exchange_rate(b, float(params["relevant_share"]),
-                                                    cov[np.ix_([0, i_rel], [0, i_rel])], ci=ci),
-            "real": exchange_rate.exchange_rate(b, -float(params["fake_share"]), real_cov, ci=ci,
+    return {"relevant": exchange_rate.exchange_rate(b, float(theta[i_rel]), cov[np.ix_([0, i_rel], [0, i_rel])],
+                                                    ci=ci),
+            "real": exchange_rate.exchange_rate(b, -float(theta[i_fake]), real_cov, ci=ci,
                                                 label="real (not likely fake) followers")}
 
 
@@ -350,20 +396,24 @@ def rates_table(rates: dict[str, exchange_rate.ExchangeRate]) -> pd.DataFrame:
                           "in words": r.words} for kind, r in rates.items()])
 
 
-def measurement_sentence(row: pd.Series) -> str:
-    """What the simulated check says about the scorer's errors, computed: a slope on the truth within 10 % of 1 and
-    a bias under 5 points count as small; otherwise the scorer's errors are not small. Either way the calibration
-    corrects sampling error only, and a slope s below 1 shrinks the estimated effects by about 1 − s."""
+def measurement_sentence(row: pd.Series, corrected: bool = False) -> str:
+    """What the comparison with the planted truth says about the scorer's errors, computed: a slope on the truth
+    within 10 % of 1 and a bias under 5 points count as small. A slope s makes an uncorrected coefficient about 1/s
+    times the true one (the measured share moves s points per true point); `corrected` says whether the estimates
+    divide that out with the error rates measured on the labelled check."""
     slope_ok = row["slope_ci_high"] >= 0.9 and row["slope_ci_low"] <= 1.1
     small = slope_ok and abs(row["mean_bias"]) < 0.05
-    shrink = (f"; a slope of {row['slope_on_true']:.2f} shrinks the estimated effects by about "
-              f"{100 * (1 - row['slope_on_true']):.0f} %, which the calibration (of sampling error only) does not "
-              "correct" if "slope_on_true" in row and row["slope_on_true"] < 1 else "")
-    return ("on this sample the scorer's classification errors are small (slope on the truth within 10 % of 1, bias "
-            "under 5 points)" + shrink if small else
-            "the scorer's classification errors are NOT small here: the measured share "
+    s = float(row.get("slope_on_true", np.nan))
+    scale = (f"; a slope of {s:.2f} makes an uncorrected coefficient about {1 / s:.1f} times the true one"
+             if np.isfinite(s) and s > 0 and abs(s - 1) >= 0.05 else "")
+    fix = (", which the correction for the error rates measured on the labelled check divides out" if corrected
+           else ", and the estimates here are not corrected for it (no labelled check)")
+    if small:
+        return "on this sample the scorer's classification errors are small (slope on the truth within 10 % of 1, " \
+               "bias under 5 points)" + (scale + fix if scale else "")
+    return ("the scorer's classification errors are NOT small here: the measured share "
             + ("is biased" if not abs(row["mean_bias"]) < 0.05 else "does not move one for one with the truth")
-            + ", and the calibration corrects sampling error only, so the estimates carry that error")
+            + scale + fix)
 
 
 H08_MEASURE = ("exchange rate: % more followers giving the same gain in engagement per post as +10 points of relevant "

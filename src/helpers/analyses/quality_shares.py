@@ -30,7 +30,8 @@ def follower_flags(follower_quality: pd.DataFrame, relevance_threshold: float = 
     relevant = (fq["relevance"].astype(float) >= relevance_threshold).to_numpy() & ~fake & ~inactive
     engaged = fq["engaged"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
     weight = pd.to_numeric(fq["sample_weight"], errors="coerce").fillna(1.0).to_numpy(dtype=float)
-    return pd.DataFrame({"account_id": fq["account_id"].astype(str).to_numpy(), "relevant": relevant.astype(float),
+    return pd.DataFrame({"account_id": fq["account_id"].astype(str).to_numpy(),
+                         "follower_id": fq["follower_id"].astype(str).to_numpy(), "relevant": relevant.astype(float),
                          "engaged": engaged, "fake": fake.astype(float), "inactive": inactive.astype(float),
                          "weight": weight})
 

@@ -40,8 +40,6 @@ def reciprocity_flags(followers: pd.DataFrame, following: pd.DataFrame | None, i
     flags["relevant"] = np.nan
     if follower_quality is not None and len(follower_quality):
         judged = follower_flags(follower_quality, relevance_threshold)
-        judged["follower_id"] = follower_quality.loc[follower_quality["bin"].astype(str) != "unknown",
-                                                     "follower_id"].astype(str).to_numpy()
         flags = flags.drop(columns="relevant").merge(judged[["account_id", "follower_id", "relevant"]],
                                                      on=["account_id", "follower_id"], how="left")
     return flags.reset_index(drop=True)

@@ -27,7 +27,8 @@ from helpers.errors import DatasetError
 MANIFEST = "manifest.json"
 FORMAT = "qvq-dataset"  # the marker in manifest.json that says this tool wrote the folder
 FORMAT_VERSION = 1
-USER_FILES = ("interests.toml",)  # files a user may put in a dataset folder: kept when the tool replaces it
+USER_FILES = ("interests.toml", "relevance_check.csv")  # a user's own files in a dataset folder: kept when the
+# tool replaces it (interests.toml; the labelled relevance check, helpers.data.relevance_check)
 PARTIAL = ".qvq-partial"  # marks a sibling folder being written, so a later run knows it may remove it
 _LOCKS: dict[Path, filelock.FileLock] = {}
 

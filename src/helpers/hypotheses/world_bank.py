@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
-from helpers.analyses import quality_engagement, traffic, traffic_audience
+from helpers.analyses import misclassification, quality_engagement, traffic, traffic_audience
 from helpers.data.dataset import Dataset, load
 from helpers.hypotheses import decision_rule
 from helpers.quality.score import score_dataset
@@ -70,9 +70,10 @@ def engagement_record(ds: Dataset, n_boot: int = 0) -> dict:
         return {"id": "H02_quality_engagement", "verdict": "not estimable", "finding": f"not estimable: {reason}"}
     try:  # readiness does not check the shares' reliability; share_effect does, and raises (notebook 21 fails)
         draws = quality_engagement.bootstrap_coefficients(frame, n_boot)
-        h02 = quality_engagement.share_effect(frame, "relevant_share", draws=draws)
+        corrections = misclassification.corrections(ds, fq)
+        h02 = quality_engagement.share_effect(frame, "relevant_share", draws=draws, corrections=corrections)
         quantity = quality_engagement.quantity_effect(frame)
-        rate = quality_engagement.rates(frame, draws)["relevant"]
+        rate = quality_engagement.rates(frame, draws, corrections=corrections)["relevant"]
     except NotEstimable as exc:
         return {"id": "H02_quality_engagement", "verdict": "not estimable", "finding": f"not estimable: {exc}"}
     primary = decision_rule.primary_extra("engagement", quality_engagement.quantity_contrast(quantity),
