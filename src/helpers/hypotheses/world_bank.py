@@ -21,7 +21,7 @@ from threadpoolctl import threadpool_limits
 from helpers.analyses import misclassification, quality_engagement, traffic, traffic_audience
 from helpers.data.dataset import Dataset, load
 from helpers.hypotheses import decision_rule
-from helpers.quality.score import score_dataset
+from helpers.quality.score import ScoreOptions, score_dataset
 from helpers.simulate.build import build_sample
 from helpers.simulate.config import load_config
 from helpers.simulate.scenarios import SCENARIOS, planted
@@ -136,7 +136,7 @@ def right_answer(sides: list[str]) -> str:
 
 def answer_world(path: Path, traffic_boot: int = TRAFFIC_BOOT, engagement_boot: int = 0) -> dict:
     """Score a built world in place, compute both primaries and apply the decision rule."""
-    score_dataset(path)
+    score_dataset(path, options=ScoreOptions(reasons=False))  # the reasons in words feed reports, not the rule
     ds = load(path)
     rows = [engagement_record(ds, engagement_boot), visits_record(ds, traffic_boot)]
     return {**_answer_columns(*decision_rule.decide(rows)), "error": ""}

@@ -39,6 +39,7 @@ class ScoreOptions:
     relevance_threshold: float = RELEVANCE_THRESHOLD
     precedence: tuple[str, ...] = tuple(PRECEDENCE)
     relevance: RelevanceParams = field(default_factory=RelevanceParams)
+    reasons: bool = True  # the reasons in words per account (reports); the world bank, which reads none, skips them
 
 
 @dataclass
@@ -146,7 +147,8 @@ def score_tables(tables: dict[str, pd.DataFrame], interests: Interests = NO_INTE
     summary["fake_threshold"] = fake_threshold
     summary["relevance_threshold"] = options.relevance_threshold
     summary["inactive_days"] = options.inactive_days
-    summary["fake_reasons_summary"] = reasons_by_account(scores, features, summary["account_id"])
+    summary["fake_reasons_summary"] = (reasons_by_account(scores, features, summary["account_id"]) if options.reasons
+                                       else "")
     return ScoreResult(scores, summary, _notes(scores, interests, features, rates))
 
 
