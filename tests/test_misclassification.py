@@ -200,3 +200,19 @@ def test_the_sample_writes_its_check_from_the_planted_types(tmp_path):
     assert (truth["relevant"] == truth["true_type"].eq("relevant")).all()
     assert (truth["fake"] == truth["true_type"].eq("fake")).all()
     assert len(planted_check(followers, 50, 0)) == 50
+
+
+def test_the_visits_sentence_gives_the_inflation_that_false_positives_cause():
+    # visits ∝ R^0.8 with N fixed; the count called relevant C = J·R + (1 − sp)·N; the elasticity on log C is larger
+    _, check = _world(5)
+    corr = _corrections(check)
+    rates = corr.factors["relevant_share"].rates
+    n = 10_000.0
+    true_relevant = np.linspace(2_000, 2_600, 200)
+    called = (rates.sensitivity + rates.specificity - 1) * true_relevant + (1 - rates.specificity) * n
+    slope = np.polyfit(np.log(called), 0.8 * np.log(true_relevant), 1)[0]
+    frame = pd.DataFrame({"relevant": called, "followers": n})
+    sentence = mc.visits_sentence(corr, frame)
+    claimed = float(sentence.split("quality elasticity about ")[1].split(" ")[0])
+    assert claimed == pytest.approx(slope / 0.8, rel=0.03)
+    assert "not measured" in mc.visits_sentence(mc.Corrections({}, {"relevant_share": "no check"}), frame)

@@ -202,3 +202,35 @@ def factors_table(corr: Corrections) -> pd.DataFrame:
                      "factor high": f.ci[1], "labelled yes": r.n_fake, "labelled no": r.n_human, "source": f.source})
     rows += [{"share": term, "source": f"not corrected: {why}"} for term, why in corr.missing.items()]
     return pd.DataFrame(rows)
+
+
+def visits_sentence(corr: Corrections | None, frame: pd.DataFrame) -> str:
+    """What the scorer's false positives do to H03's quality elasticity, computed (H03 is not corrected).
+
+    The daily count of followers called relevant is C = J·R + (1 − sp)·N (R truly relevant, N all followers):
+    with N fixed, log C moves C/(J·R) = 1/(1 − (1 − sp)/q) times less than log R, q = C/N the measured share, so
+    the elasticity on the called count is that many times the true one. The factor is drawn over sp's draws.
+    """
+    factor = corr.factors.get("relevant_share") if corr is not None else None
+    days = frame[["relevant", "followers"]].dropna()
+    days = days[days["followers"] > 0]
+    if factor is None or days.empty:
+        why = corr.missing.get("relevant_share", "no error rates") if corr is not None else "no scores"
+        return (f"H03's relevant followers are the scorer's calls, and how many of them are false positives is "
+                f"not measured ({why}): false positives make the quality elasticity larger than the true one")
+    q = float((days["relevant"] / days["followers"]).mean())
+    false_share = (1 - np.asarray(factor.rates.draws_specificity)) / q
+    inflation = 1 / (1 - false_share[false_share < 1])
+    sp = factor.rates.specificity
+    point_false = (1 - sp) / q
+    if point_false >= 1 or not len(inflation):
+        return (f"H03's relevant followers are the scorer's calls: with specificity {sp:.2f} and a measured "
+                f"relevant share of {100 * q:.0f} %, they may be false positives entirely, so H03's size says "
+                "nothing about relevant followers")
+    lo, hi = np.quantile(inflation, [0.025, 0.975])
+    return (f"H03's relevant followers are the scorer's calls, not corrected for its errors: with the specificity "
+            f"measured on the labelled check ({sp:.3f}, 95% CI {factor.rates.specificity_ci[0]:.3f}–"
+            f"{factor.rates.specificity_ci[1]:.3f}) and a measured relevant share of {100 * q:.0f} % of followers on "
+            f"these days, about {100 * point_false:.0f} % of the followers called relevant are not, which makes the "
+            f"quality elasticity about {1 / (1 - point_false):.2f} ({lo:.2f}–{hi:.2f}) times the true one; its sign "
+            "and p-value hold")
