@@ -27,7 +27,11 @@ PNG = b"\x89PNG\r\n\x1a\n"
 PROBE = ("<script>window.addEventListener('load',function(){var b=[],im=document.images;"
          "for(var i=0;i<im.length;i++){if(!(im[i].complete&&im[i].naturalWidth>0))b.push(im[i].src.slice(0,80));}"
          "var d=document.createElement('pre');d.id='qvq-probe';"
-         "d.textContent=JSON.stringify({images:im.length,broken:b});document.body.appendChild(d);});</script>")
+         "var c=document.querySelector('section.card');"
+         "var top=c?Math.round(c.getBoundingClientRect().top+window.scrollY):null;"
+         "d.textContent=JSON.stringify({images:im.length,broken:b,card_top:top});document.body.appendChild(d);});"
+         "</script>")
+FIRST_SCREEN = 900  # px: the answer card must start within the first screen of an index
 # Virtual time, not the clock: Chromium advances it only when the page is idle, so a busy machine slows the run
 # down but never cuts a page's loading short. Nothing below waits on wall-clock time.
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -52,7 +56,7 @@ class _Page(HTMLParser):
         self.links: list[str] = []
         self.images: list[str] = []
         self.ids: set[str] = set()
-        self.probe: list[str] = []
+        self.probe: list[str] = []  # the probe's JSON: images, broken ones, where the answer card starts
         self._in_probe = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -252,3 +256,14 @@ def test_reports_read_without_code_and_say_which_data_they_use(reports: Path):
         assert "Traceback" not in text, page.name
         if page.name != "index.html":
             assert "Dataset:" in text and "Rows:" in text, f"{page.name} does not state its dataset"
+
+
+def test_each_index_opens_with_the_answer_card_within_the_first_screen(reports: Path):
+    from helpers.reports.render import top_index
+
+    browser = _chromium()
+    (reports.parent / "index.html").write_text(top_index(reports.parent), encoding="utf-8")
+    for index in (reports / "index.html", reports.parent / "index.html"):
+        probe = json.loads("".join(browse(index, browser).probe))
+        assert probe["card_top"] is not None, f"{index}: no answer card"
+        assert probe["card_top"] <= FIRST_SCREEN, f"{index}: the answer card starts {probe['card_top']} px down"

@@ -180,6 +180,7 @@ def speed_table(joined: pd.DataFrame) -> pd.DataFrame:
 def growth_quality(joined: pd.DataFrame, ci: float = 0.95) -> Estimate:
     """Difference in the share of relevant followers, fast minus slow days, SEs clustered by follow day."""
     days = joined.groupby("fast")["day"].nunique()
+    days.index = days.index.astype(int)  # 0/1 labels (fast may be boolean), looked up as labels, not positions
     extra = {"days_fast": int(days.get(1, 0)), "days_slow": int(days.get(0, 0)),
              "followers_fast": int((joined["fast"] == 1).sum()), "followers_slow": int((joined["fast"] == 0).sum())}
     if min(extra["days_fast"], extra["days_slow"]) < 5 or joined["relevant"].nunique() < 2:

@@ -13,7 +13,7 @@ from helpers import paths
 from helpers.data import atomic
 from helpers.data.dataset import Dataset
 from helpers.hypotheses import record, registry
-from helpers.reports import safe
+from helpers.reports import answer_card, safe
 from helpers.reports.followers import followers_html
 from helpers.reports.header import header_html
 
@@ -22,7 +22,7 @@ FAILURES = "failed.json"  # notebook -> why it failed, beside the reports; the i
 STYLE = """<style>body{font-family:system-ui,sans-serif;max-width:980px;margin:2em auto;padding:0 1em;color:#1f2937}
 table{border-collapse:collapse}td,th{border:1px solid #d1d5db;padding:4px 8px;text-align:left;vertical-align:top}
 .sim{background:#fde68a;border:2px solid #b45309;padding:8px;font-weight:bold}.muted{color:#6b7280}
-.failed{color:#b91c1c;font-weight:bold}</style>"""
+.failed{color:#b91c1c;font-weight:bold}""" + answer_card.CARD_STYLE + "</style>"
 # nbconvert's lab template with one change: MathJax never typesets a cell's output. Outputs show data (handles,
 # bios, post texts) that may hold "$...$" or "\begin"; only the notebook's own Markdown cells may hold formulas.
 REPORT_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
@@ -159,8 +159,10 @@ def dataset_index(ds: Dataset, out_dir: Path) -> str:
                   f"<p>What this cannot conclude:</p><ul>{limits}</ul>"
                   "<p class='muted'>Every hypothesis's numbers, with q-values: "
                   "<a href=\"summary.json\">summary.json</a>.</p>")
+    link = answer_card.decided_link() if (out_dir / answer_card.SUMMARY_PAGE).is_file() else None
+    card = answer_card.card_html(answer_card.facts(ds), summary, link)
     return (f"<!doctype html><html><head><meta charset='utf-8'><title>Reports: {safe.attr(ds.name)}</title>"
-            f"{STYLE}</head><body><h1>Quality vs Quantity — reports for “{safe.html(ds.name)}”</h1>"
+            f"{STYLE}</head><body><h1>Quality vs Quantity — reports for “{safe.html(ds.name)}”</h1>{card}"
             f"{_failed_banner(failed)}{header_html(ds)}{answer}{followers_html(ds)}<h2>Hypotheses and reports</h2>"
             f"<table><tr><th>Report</th><th>Hypothesis</th><th>Finding</th></tr>{rows}</table>"
             f"<p class='muted'>Each report hides its code; the executed notebooks, code included, are linked beside "
@@ -170,21 +172,24 @@ def dataset_index(ds: Dataset, out_dir: Path) -> str:
 
 
 def top_index(reports: Path) -> str:
-    """The top-level index: one link per dataset that has reports."""
+    """The top-level index: each dataset's answer card, then the links to its reports (folded)."""
     items = []
     for index in sorted(reports.glob("*/index.html")):
         name = index.parent.name
         files = sorted(p.name for p in index.parent.glob("*.html") if p.name != "index.html")
         sub = "".join(f'<li><a href="{safe.href(name, f)}">{safe.html(f[:-5])}</a></li>' for f in files)
-        items.append(f'<li><a href="{safe.href(name, "index.html")}"><b>{safe.html(name)}</b></a><ul>{sub}</ul></li>')
+        items.append(f"{answer_card.read_card(index.parent)}<p><a href=\"{safe.href(name, 'index.html')}\"><b>All "
+                     f"reports for {safe.html(name)}</b></a></p><details><summary>{len(files)} reports</summary>"
+                     f"<ul>{sub}</ul></details>")
     return (f"<!doctype html><html><head><meta charset='utf-8'><title>Quality vs Quantity reports</title>{STYLE}"
             f"</head><body><h1>Quality vs Quantity — reports</h1><p>Does a big following matter, or a smaller, "
-            f"relevant, real and engaged network? One folder of reports per dataset:</p><ul>{''.join(items)}</ul>"
+            f"relevant, real and engaged network? One answer per dataset:</p>{''.join(items)}"
             f"</body></html>")
 
 
 def write_indexes(ds: Dataset, out_dir: Path) -> None:
     """Write the dataset's index and refresh the top-level one."""
+    answer_card.write_facts(ds, out_dir)
     _atomic_write(out_dir / "index.html", dataset_index(ds, out_dir))
     if out_dir.parent == paths.REPORTS:
         _atomic_write(paths.REPORTS / "index.html", top_index(paths.REPORTS))
