@@ -77,3 +77,19 @@ def test_the_top_index_opens_with_each_datasets_card(tmp_path):
     assert [c.find(class_="badge").get_text() for c in cards] == ["SIMULATED", "REAL DATA"]
     assert cards[0].find("a")["href"] == "alpha/30_summary.html#The-decision-rule,-fixed-before-any-result"
     assert soup.body.find_all(recursive=False)[2] is cards[0]  # the first thing after the title and one line
+
+
+def test_reports_name_inputs_and_the_interests_file_without_local_folders(tmp_path):
+    from helpers.data import dataset
+    from helpers.quality.interests import load_interests
+    from helpers.reports.header import header_html
+
+    interests = tmp_path / "private" / "folder" / "interests.toml"
+    interests.parent.mkdir(parents=True)
+    interests.write_text('topics = ["seo"]\n')
+    note = load_interests(interests).describe()
+    assert note.startswith("interests from interests.toml:") and str(tmp_path) not in note
+    ds = dataset.Dataset(tmp_path, {"inputs": [{"path": "/home/someone/Downloads/twitter-2024.zip",
+                                                "format": "x-archive"}], "notes": [note]}, {})
+    html = header_html(ds)
+    assert "twitter-2024.zip — x-archive" in html and "/home/someone" not in html and str(tmp_path) not in html

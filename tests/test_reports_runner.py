@@ -87,3 +87,12 @@ def test_the_command_line_says_which_notebook_failed_in_one_line_and_exits_2(thr
     err = capsys.readouterr().err.strip()
     assert code == 2 and len(err.splitlines()) == 1, err
     assert "1 notebook(s) failed" in err and "b_broken" in err and "index.html" in err
+
+
+def test_a_run_prints_no_kernel_warnings_and_leaves_no_sockets_behind(three, tmp_path, capfd):
+    folder, ds = three
+    with pytest.raises(NotebooksFailed):
+        run_analyses(str(ds), tmp_path / "reports", progress=False)
+    err = capfd.readouterr().err
+    assert "without encryption" not in err and "IPKernelApp" not in err, err  # the kernel talks over local sockets
+    assert sorted(p.name for p in folder.iterdir()) == ["a_first.ipynb", "b_broken.ipynb", "c_last.ipynb"]

@@ -33,7 +33,9 @@ class Interests:
         """One line saying what relevance will be judged on."""
         if self.source is None:
             return "no interests file: relevance from the similarity of bios to the account's own posts only"
-        return (f"interests from {self.source}: {len(self.terms)} topic/keyword terms, {len(self.places)} places, "
+        # the file's name only: this line reaches the manifest and every report, which never show local paths
+        return (f"interests from {Path(self.source).name}: {len(self.terms)} topic/keyword terms, "
+                f"{len(self.places)} places, "
                 f"languages {', '.join(self.languages) or 'any'}")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from pathlib import PurePath
 
 from helpers.data.dataset import Dataset
 from helpers.reports import safe
@@ -17,6 +18,11 @@ def _count(value: object) -> str:
     return f"{value:,}" if isinstance(value, int) else safe.html(value)
 
 
+def _file_name(path: object) -> object:
+    """An input's file name without the folders it sat in on the machine that read it (reports are forwarded)."""
+    return PurePath(str(path)).name or path if isinstance(path, str) else path
+
+
 def header_html(ds: Dataset) -> str:
     """HTML describing the dataset behind a report: simulated or real, inputs and row counts."""
     m = ds.manifest
@@ -24,7 +30,7 @@ def header_html(ds: Dataset) -> str:
     if ds.simulated:
         parts.append(f'<div style="background:#fde68a;border:2px solid #b45309;padding:8px;font-weight:bold">'
                      f'{html.escape(SIMULATED_BANNER)}</div>')
-    inputs = "".join(f"<li>{safe.html(i.get('path'))} — {safe.html(i.get('format'))}</li>"
+    inputs = "".join(f"<li>{safe.html(_file_name(i.get('path')))} — {safe.html(i.get('format'))}</li>"
                      for i in m.get("inputs", [])[:20])
     counts = ", ".join(f"{safe.html(t)}: {_count(n)}" for t, n in m.get("row_counts", {}).items())
     derived = ", ".join(f"{safe.html(t)}: {_count(n)}" for t, n in m.get("derived_tables", {}).items())

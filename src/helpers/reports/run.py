@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import papermill
+from jupyter_client.manager import AsyncKernelManager
 from tqdm.auto import tqdm
 
 from helpers import paths
@@ -76,6 +77,14 @@ def _forget_results(analysis: registry.Analysis, results_dir: Path) -> None:
         (results_dir / f"{hid}.json").unlink(missing_ok=True)
 
 
+class LocalKernelManager(AsyncKernelManager):
+    """A kernel reached over local sockets (IPC) instead of TCP: nothing listens on a port, and the kernel does
+    not print its warning about unencrypted TCP into every run."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(transport="ipc", **kwargs)
+
+
 def _execute(analysis: registry.Analysis, ds_path: Path, nb_out: Path, results_dir: Path,
              html_path: Path) -> str | None:
     """Run one notebook and render its report; None on success, else why it failed."""
@@ -84,7 +93,7 @@ def _execute(analysis: registry.Analysis, ds_path: Path, nb_out: Path, results_d
         # the executed notebook is written once at the end (also when a cell fails), not after every cell
         papermill.execute_notebook(
             str(analysis.path), str(nb_out), kernel_name="python3", progress_bar=False,
-            request_save_on_cell_execute=False,
+            request_save_on_cell_execute=False, kernel_manager_class=LocalKernelManager,
             parameters={"dataset": str(ds_path), "results_dir": str(results_dir)}, cwd=str(paths.NOTEBOOKS))
     except Exception as exc:  # any notebook's failure is reported; the other notebooks still run
         why = _why(exc)
