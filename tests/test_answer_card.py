@@ -93,3 +93,10 @@ def test_reports_name_inputs_and_the_interests_file_without_local_folders(tmp_pa
                                                 "format": "x-archive"}], "notes": [note]}, {})
     html = header_html(ds)
     assert "twitter-2024.zip — x-archive" in html and "/home/someone" not in html and str(tmp_path) not in html
+
+
+def test_the_index_lines_use_the_one_number_style():
+    line = render._estimate_cell({"estimate": 1.51, "ci_low": 1.13, "ci_high": 1.93, "n": 1301}, 0.0)
+    text = BeautifulSoup(line, "html.parser").get_text()
+    assert text == f"1.51 [1.13, 1.93] (95{NB}% CI), q < 0.001, n = 1,301"
+    assert "q = 0.042" in render._estimate_cell({"estimate": 1.0, "ci_low": 0, "ci_high": 2, "n": 5}, 0.0423)

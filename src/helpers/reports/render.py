@@ -13,7 +13,7 @@ from helpers import paths
 from helpers.data import atomic
 from helpers.data.dataset import Dataset
 from helpers.hypotheses import record, registry
-from helpers.reports import answer_card, safe
+from helpers.reports import answer_card, numbers, safe
 from helpers.reports.followers import followers_html
 from helpers.reports.header import header_html
 
@@ -100,10 +100,14 @@ def _estimate_cell(r: dict, q: object) -> str:
     """Estimate, interval, q and n of one result, in one muted line."""
     if r.get("estimate") is None:
         return ""
-    # a q that underflowed to 0 is below floating-point resolution, not zero
-    q_text = (f", q {'< 1e-16' if q < 1e-16 else '= ' + _fmt(q)}" if isinstance(q, float) else "")
-    return (f"<span class='muted'>{_fmt(r.get('estimate'))} (95% CI {_fmt(r.get('ci_low'))} to "
-            f"{_fmt(r.get('ci_high'))}{q_text}, n = {_fmt(r.get('n'))})</span>")
+    # one number style (reports.numbers): a q that underflowed to 0 reads "< 0.001", like any q that small
+    q_text = ""
+    if isinstance(q, float) and q == q:
+        shown = numbers.p_value(q)
+        q_text = f", q {shown}" if shown.startswith("<") else f", q = {shown}"
+    span = numbers.interval(_fmt(r.get("ci_low")), _fmt(r.get("ci_high")))
+    return (f"<span class='muted'>{_fmt(r.get('estimate'))} {safe.html(span)}{safe.html(q_text)}, "
+            f"n = {safe.html(numbers.count(r.get('n')))}</span>")
 
 
 def _failures(out_dir: Path) -> dict[str, str]:
