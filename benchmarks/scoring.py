@@ -148,7 +148,7 @@ def run_baseline(rows: int, accounts: int) -> dict:
         own.setdefault(a, []).append(bio)
     engaged = set(zip(tables["interactions"]["account_id"], tables["interactions"]["actor_id"], strict=False))
     started = time.perf_counter()
-    vectorizer = fit_vectorizer([t for v in own.values() for t in v], f["bio"].unique())
+    vectorizer = fit_vectorizer([t for v in own.values() for t in v], f["bio"].unique(), composed=False)
     centroids = {a: centroid(vectorizer, t) for a, t in own.items()}
     index = {c: i for i, c in enumerate(ALPHABET)}
 

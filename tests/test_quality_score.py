@@ -86,7 +86,9 @@ def test_score_dataset_adds_both_tables(tmp_path: Path) -> None:
     ds = dataset.load(path, require=["follower_quality", "account_quality"])
     assert len(ds.follower_quality) == 5 and len(ds.account_quality) == 1
     assert ds.manifest["derived_tables"] == {"follower_quality": 5, "account_quality": 1}
-    assert str(path / "interests.toml") in result.notes[0]
+    # the dataset's own interests file was used, named without the local folders (notes reach every report)
+    assert result.notes[0].startswith("interests from interests.toml: 2 topic/keyword terms")
+    assert str(tmp_path) not in " ".join(ds.manifest["notes"])
 
 
 def test_cli_score_prints_shares_and_reports_errors(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:

@@ -20,6 +20,7 @@ import pandas as pd
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
+from helpers.quality.char_tfidf import WordComposedTfidf
 from helpers.quality.interests import Interests
 from helpers.quality.language import guess_language
 from helpers.quality.text import fold_series, term_pattern
@@ -55,16 +56,22 @@ def place_match(folded_location: pd.Series, places: list[str]) -> pd.Series:
     return folded_location.str.contains(pattern).astype("boolean")
 
 
+Vectorizer = WordComposedTfidf | TfidfVectorizer
+
+
 def fit_vectorizer(references: list[str], bios: np.ndarray, params: RelevanceParams = RelevanceParams(),
-                   seed: int = 0) -> TfidfVectorizer:
-    """TF-IDF on character 3-5-grams, its IDF fitted on the accounts' own texts and (a sample of) the bios."""
+                   seed: int = 0, composed: bool = True) -> Vectorizer:
+    """TF-IDF on character 3-5-grams within words, its IDF fitted on the accounts' own texts and (a sample of) the
+    bios; computed word by word (char_tfidf), or with composed=False by sklearn's TfidfVectorizer itself (the
+    same vectors, slower; the scoring benchmark's row-wise baseline uses it)."""
     if len(bios) > params.max_fit_bios:
         bios = np.random.default_rng(seed).choice(bios, params.max_fit_bios, replace=False)
-    vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, dtype=np.float32)
+    vectorizer = (WordComposedTfidf() if composed else
+                  TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, dtype=np.float32))
     return vectorizer.fit(list(dict.fromkeys([*references, *bios])))  # each distinct text once
 
 
-def centroid(vectorizer: TfidfVectorizer, texts: list[str]) -> np.ndarray:
+def centroid(vectorizer: Vectorizer, texts: list[str]) -> np.ndarray:
     """The unit-length mean of the texts' unit TF-IDF vectors (each distinct text transformed once)."""
     codes, uniques = pd.factorize(pd.Series(texts, dtype=object))
     counts = np.bincount(codes, minlength=len(uniques)).astype(np.float32)
