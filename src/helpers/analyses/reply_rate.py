@@ -26,17 +26,18 @@ def focal_account(accounts: pd.DataFrame) -> str | None:
 
 
 def crossing_date(follower_counts: pd.DataFrame, account_id: str, threshold: int = 10_000) -> pd.Timestamp:
-    """First day the account's follower count reached the threshold, after a day observed below it."""
+    """First day the account's follower count reached the threshold, after a day observed below it (the reasons
+    name no account id: they reach the reports, which show the user's account by its handle only)."""
     c = follower_counts[follower_counts["account_id"] == account_id].dropna(subset=["followers_count"])
     c = c.sort_values("date")
     above = (c["followers_count"].astype(float) >= threshold).to_numpy()
     if not len(c):
-        raise NotEstimable(f"no follower counts for {account_id}")
+        raise NotEstimable("no follower counts for the studied account")
     if above[0]:
-        raise NotEstimable(f"{account_id} already had {threshold:,} followers on its first observed day "
+        raise NotEstimable(f"the studied account already had {threshold:,} followers on its first observed day "
                            f"({pd.Timestamp(c['date'].iloc[0]).date()}): no before period")
     if not above.any():
-        raise NotEstimable(f"{account_id} never reached {threshold:,} followers in the observed counts "
+        raise NotEstimable(f"the studied account never reached {threshold:,} followers in the observed counts "
                            f"(highest {int(c['followers_count'].max()):,})")
     return pd.Timestamp(c["date"].iloc[int(np.argmax(above))])
 
