@@ -53,7 +53,8 @@ def test_the_card_has_the_badge_the_answer_the_dates_and_the_link_and_escapes_da
     fact = {"dataset": "<b>mine</b>", "simulated": False, "dates": ["2024-01-01", "2024-12-31"],
             "sources": ["x-archive <script>"]}
     soup = BeautifulSoup(answer_card.card_html(fact, summary, answer_card.decided_link()), "html.parser")
-    assert soup.find(class_="badge").get_text() == "REAL DATA" and not soup.find("script") and not soup.find("b", string="mine")
+    assert soup.find(class_="badge").get_text() == "REAL DATA"
+    assert not soup.find("script") and not soup.find("b", string="mine")
     text = soup.get_text()
     assert "<b>mine</b>" in text and "x-archive <script>" in text and "2024-01-01 to 2024-12-31" in text
     assert "Both: a bigger following and relevant, real followers each bring more." in text

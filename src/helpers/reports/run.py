@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import papermill
-from jupyter_client.manager import AsyncKernelManager
 from tqdm.auto import tqdm
 
 from helpers import paths
@@ -77,12 +76,10 @@ def _forget_results(analysis: registry.Analysis, results_dir: Path) -> None:
         (results_dir / f"{hid}.json").unlink(missing_ok=True)
 
 
-class LocalKernelManager(AsyncKernelManager):
-    """A kernel reached over local sockets (IPC) instead of TCP: nothing listens on a port, and the kernel does
-    not print its warning about unencrypted TCP into every run."""
-
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(transport="ipc", **kwargs)
+# The kernel logs only errors: at its default level it prints a warning about TCP without encryption into every
+# run (it listens on localhost only). IPC sockets would avoid it, but jupyter_client puts them in the working
+# folder under fixed names, where two runs at once collide.
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
 
 
 def _execute(analysis: registry.Analysis, ds_path: Path, nb_out: Path, results_dir: Path,
@@ -93,7 +90,7 @@ def _execute(analysis: registry.Analysis, ds_path: Path, nb_out: Path, results_d
         # the executed notebook is written once at the end (also when a cell fails), not after every cell
         papermill.execute_notebook(
             str(analysis.path), str(nb_out), kernel_name="python3", progress_bar=False,
-            request_save_on_cell_execute=False, kernel_manager_class=LocalKernelManager,
+            request_save_on_cell_execute=False, extra_arguments=KERNEL_ARGUMENTS,
             parameters={"dataset": str(ds_path), "results_dir": str(results_dir)}, cwd=str(paths.NOTEBOOKS))
     except Exception as exc:  # any notebook's failure is reported; the other notebooks still run
         why = _why(exc)
