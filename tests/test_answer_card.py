@@ -101,3 +101,9 @@ def test_the_index_lines_use_the_one_number_style():
     text = BeautifulSoup(line, "html.parser").get_text()
     assert text == f"1.51 [1.13, 1.93] (95{NB}% CI), q < 0.001, n = 1,301"
     assert "q = 0.042" in render._estimate_cell({"estimate": 1.0, "ci_low": 0, "ci_high": 2, "n": 5}, 0.0423)
+
+
+def test_a_report_folder_without_facts_takes_real_or_simulated_from_its_summary(tmp_path):
+    (tmp_path / "summary.json").write_text(json.dumps({"simulated": True, "answer": {}}))
+    card = BeautifulSoup(answer_card.read_card(tmp_path), "html.parser")
+    assert card.find(class_="badge").get_text() == "SIMULATED"

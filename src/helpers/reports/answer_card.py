@@ -121,5 +121,7 @@ def read_card(folder: Path) -> str:
     fact_path, summary_path = folder / FACTS, folder / "summary.json"
     fact = json.loads(fact_path.read_text()) if fact_path.is_file() else {"dataset": folder.name}
     summary = json.loads(summary_path.read_text()) if summary_path.is_file() else {}
+    if "simulated" not in fact:  # a folder written before card.json existed: the summary still says which it is
+        fact["simulated"] = bool(summary.get("simulated"))
     link = decided_link(folder.name) if (folder / SUMMARY_PAGE).is_file() else None
     return card_html(fact, summary, link)
